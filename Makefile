@@ -1,0 +1,39 @@
+# Two entry points do all the set-up on a fresh machine:
+#   make book   - build the HTML book into _build/html
+#   make test   - run every test (unit, parity, notebooks, grading, book build, browser)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test install browser release bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+# Debian's Chromium and its driver, for the browser test (never a browser a test tool downloads).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+release: $(STAMP)
+	$(BIN)/coursekit release
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/notebooks.py
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,137 @@
+"""What the tests in the exercises call.
+
+The rule: never let a student's object judge itself. Every check first turns
+the student's value into a *fresh, plain* Python float or ``numpy.ndarray``
+(:func:`as_float`, :func:`as_array`) and only then compares it, with NumPy,
+against a value the test built itself. An object that overrides ``__eq__`` or
+``__bool__``, an ``ndarray`` subclass, or a list of such objects is converted
+(or refused) before any comparison runs.
+
+Every failure raises :class:`GradingError` (an ``AssertionError``, so nbgrader
+counts it as a failed test) with a message that says what was expected::
+
+    >>> assert_close([1.0, 2.0], [1.0, 2.5], name="perceptron_update(...)[0]")
+    Traceback (most recent call last):
+    ...
+    coursekit.grading.GradingError: perceptron_update(...)[0]: 1 of 2 values differ ...
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+__all__ = ["GradingError", "as_array", "as_float", "assert_close", "assert_equal", "assert_shape", "assert_dtype"]
+
+_NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
+
+
+class GradingError(AssertionError):
+    """A test failed; the message is written for the student."""
+
+
+def _framework_tensor_to_numpy(value):
+    """Return a NumPy copy of a torch / TensorFlow / Keras tensor, or ``None`` if ``value`` is not one."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(value, torch.Tensor):
+        # Call the base-class methods: a Tensor subclass cannot intercept them.
+        return torch.Tensor.numpy(torch.Tensor.cpu(torch.Tensor.detach(value)))
+    module = type(value).__module__.split(".")[0]
+    if module in {"tensorflow", "keras", "tf_keras"}:
+        keras = sys.modules.get("keras")
+        if keras is not None and isinstance(value, keras.Variable):
+            value = value.value
+        return np.array(value.numpy())
+    return None
+
+
+def as_array(value, name: str = "value") -> np.ndarray:
+    """A fresh base-class ``np.ndarray`` holding ``value``'s numbers.
+
+    Accepts Python numbers, lists/tuples of numbers, NumPy arrays and scalars,
+    and torch / TensorFlow / Keras tensors (moved to the CPU, detached).
+
+    Raises:
+        GradingError: for anything else (``None``, strings, arbitrary objects,
+            ragged lists, lists of non-numbers).
+    """
+    converted = _framework_tensor_to_numpy(value)
+    if converted is None:
+        if not isinstance(value, (bool, int, float, np.generic, np.ndarray, list, tuple)):
+            raise GradingError(
+                f"{name} should be a number, a list of numbers, a NumPy array or a tensor, "
+                f"but it is {type(value).__name__!r}" + (" (did the function forget to return?)" if value is None else "")
+            )
+        converted = value
+    try:
+        array = np.array(converted, copy=True, subok=False)
+    except (ValueError, TypeError) as err:
+        raise GradingError(f"{name} could not be read as an array of numbers: {err}") from None
+    if array.dtype.kind not in _NUMERIC_KINDS:
+        raise GradingError(f"{name} should hold numbers, but its elements are of type {array.dtype}")
+    return array
+
+
+def as_float(value, name: str = "value") -> float:
+    """A plain Python ``float`` from a number, a 0-d/one-element array or tensor."""
+    array = as_array(value, name)
+    if array.size != 1:
+        raise GradingError(f"{name} should be a single number, but it has shape {array.shape}")
+    return float(array.reshape(()).item())
+
+
+def assert_shape(value, shape: tuple[int, ...], name: str = "value") -> np.ndarray:
+    """Check ``value``'s shape; returns it as an array for further checks."""
+    array = as_array(value, name)
+    if array.shape != tuple(shape):
+        raise GradingError(f"{name}: expected shape {tuple(shape)}, got shape {array.shape}")
+    return array
+
+
+def assert_dtype(value, kind: str, name: str = "value") -> np.ndarray:
+    """Check the kind of numbers: ``"float"``, ``"int"`` (signed or unsigned) or ``"bool"``."""
+    kinds = {"float": "f", "int": "iu", "bool": "b"}
+    array = as_array(value, name)
+    if array.dtype.kind not in kinds[kind]:
+        raise GradingError(f"{name}: expected {kind} numbers, got dtype {array.dtype}")
+    return array
+
+
+def assert_close(actual, expected, name: str = "value", rtol: float = 1e-5, atol: float = 1e-8) -> None:
+    """Check ``|actual - expected| <= atol + rtol * |expected|`` element by element.
+
+    ``expected`` is the test's own value; shapes must match exactly (no
+    broadcasting) and NaN never matches.
+    """
+    got = as_array(actual, name).astype(np.float64)
+    want = np.array(expected, dtype=np.float64)
+    if got.shape != want.shape:
+        raise GradingError(f"{name}: expected shape {want.shape}, got shape {got.shape}")
+    error = np.abs(got - want)
+    bad = ~(error <= atol + rtol * np.abs(want))  # NaN compares False, so it is bad
+    n_bad = int(np.count_nonzero(bad))
+    if n_bad:
+        index = np.unravel_index(int(np.argmax(np.where(np.isnan(error), np.inf, error))), want.shape)
+        where = f" at index {tuple(int(i) for i in index)}" if want.ndim else ""
+        raise GradingError(
+            f"{name}: {n_bad} of {want.size} values differ from the expected ones "
+            f"(rtol={rtol:g}, atol={atol:g}); the largest difference is{where}: "
+            f"got {got[index]:.6g}, expected {want[index]:.6g}"
+        )
+
+
+def assert_equal(actual, expected, name: str = "value") -> None:
+    """Exact equality of numbers (labels, counts); shapes must match."""
+    got = as_array(actual, name)
+    want = np.array(expected)
+    if got.shape != want.shape:
+        raise GradingError(f"{name}: expected shape {want.shape}, got shape {got.shape}")
+    bad = got != want
+    if np.any(bad):
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise GradingError(
+            f"{name}: {int(np.count_nonzero(bad))} of {want.size} values are wrong; "
+            f"first at index {index}: got {got[index].item()!r}, expected {want[index].item()!r}"
+        )
+

@@ -1,0 +1,12 @@
+"""Keras 3 reference implementations (importing this package imports keras and TensorFlow).
+
+If :func:`coursekit.setup` ran before this import, its seed is applied to Keras now.
+"""
+
+import coursekit.runtime  # noqa: F401  (sets KERAS_BACKEND and quiet logging before keras loads)
+import keras  # noqa: F401
+
+from coursekit.runtime import current_seed, seed_keras
+
+if current_seed() is not None:
+    seed_keras(current_seed())

@@ -1,0 +1,103 @@
+"""Reproducibility and device selection.
+
+``setup(seed)`` is the first line of every notebook in the course. It makes a
+run repeatable on the same machine:
+
+* seeds Python's ``random``, NumPy's legacy global generator, and PyTorch and
+  Keras/TensorFlow where they are used (already imported, or imported later
+  through ``coursekit.torch`` / ``coursekit.keras``, which apply the same seed);
+* switches PyTorch and TensorFlow to deterministic kernels;
+* silences TensorFlow's start-up log lines;
+* picks the compute device: ``"cuda"`` when PyTorch sees a GPU, else ``"cpu"``.
+  The environment variable ``COURSEKIT_DEVICE`` (``cpu`` or ``cuda``) overrides it.
+
+New code should still draw randomness from an explicit generator
+(``np.random.default_rng(seed)``); the global seeds are a safety net for library
+code that does not take one.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+import numpy as np
+
+DEVICE_ENV = "COURSEKIT_DEVICE"
+
+_state: dict[str, int | None] = {"seed": None}
+
+# Must be set before TensorFlow is imported to take effect; harmless otherwise.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # errors only
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # plain kernels: the same numbers on every CPU
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# cuBLAS needs this for deterministic matrix products on a GPU.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+
+
+def setup(seed: int = 0) -> str:
+    """Seed every random generator in use and return the device name.
+
+    Args:
+        seed: the seed for Python, NumPy, PyTorch and Keras.
+
+    Returns:
+        ``"cuda"`` or ``"cpu"`` (see :func:`device`).
+    """
+    _state["seed"] = int(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    if "torch" in sys.modules:
+        seed_torch(seed)
+    if "keras" in sys.modules or "tensorflow" in sys.modules:
+        seed_keras(seed)
+    return device()
+
+
+def current_seed() -> int | None:
+    """The seed passed to the last :func:`setup` call, or ``None``."""
+    return _state["seed"]
+
+
+def seed_torch(seed: int) -> None:
+    """Seed PyTorch on every device and ask for deterministic kernels."""
+    import torch
+
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.benchmark = False
+
+
+def seed_keras(seed: int) -> None:
+    """Seed Keras (and through it TensorFlow, NumPy and Python) deterministically."""
+    import keras
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    try:
+        tf.config.experimental.enable_op_determinism()
+    except RuntimeError:  # pragma: no cover - already initialised differently
+        pass
+
+
+def device() -> str:
+    """The device the course's PyTorch code runs on.
+
+    ``COURSEKIT_DEVICE`` wins when set; otherwise ``"cuda"`` if PyTorch is
+    installed and sees a GPU, else ``"cpu"``. Keras/TensorFlow place work on a
+    GPU by themselves when one is visible.
+
+    Raises:
+        ValueError: if ``COURSEKIT_DEVICE`` names something other than cpu/cuda.
+    """
+    wanted = os.environ.get(DEVICE_ENV, "").strip().lower()
+    if wanted:
+        if wanted not in {"cpu", "cuda"} and not wanted.startswith("cuda:"):
+            raise ValueError(f"{DEVICE_ENV}={wanted!r}: expected 'cpu', 'cuda' or 'cuda:N'")
+        return wanted
+    try:
+        import torch
+    except ImportError:
+        return "cpu"
+    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -1,0 +1,74 @@
+"""A plain PyTorch training loop whose history looks like Keras's ``History.history``.
+
+The loop is the one every PyTorch program writes by hand::
+
+    for epoch in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()        # forget the last batch's gradients
+            loss = loss_fn(model(x), y)  # forward pass
+            loss.backward()              # backward pass: fill p.grad
+            optimizer.step()             # p <- p - lr * p.grad (for plain SGD)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import nn
+
+
+def predict_labels(outputs: torch.Tensor) -> torch.Tensor:
+    """Class labels from model outputs: ``z >= 0`` for one logit per sample ``(n,)``, argmax for ``(n, k)``."""
+    return (outputs >= 0).long() if outputs.ndim == 1 else outputs.argmax(dim=-1)
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, loader, loss_fn: Callable, device: str | torch.device = "cpu") -> dict[str, float]:
+    """Mean loss and accuracy of ``model`` over ``loader`` (weighted by batch size)."""
+    model.eval()
+    total_loss, correct, count = 0.0, 0, 0
+    for x, y in loader:
+        x, y = x.to(device), y.to(device)
+        out = model(x)
+        total_loss += float(loss_fn(out, y)) * len(y)
+        correct += int((predict_labels(out) == y.long()).sum())
+        count += len(y)
+    return {"loss": total_loss / count, "accuracy": correct / count}
+
+
+def train(model: nn.Module, loader, loss_fn: Callable, optimizer: torch.optim.Optimizer,
+          epochs: int = 1, val_loader=None, device: str | torch.device | None = None) -> dict[str, list[float]]:
+    """Train ``model`` in place and return its history.
+
+    Args:
+        model: maps a batch ``x`` to outputs accepted by ``loss_fn``.
+        loader: yields ``(x, y)`` batches (e.g. :func:`coursekit.data.torch_loader`).
+        loss_fn: ``loss_fn(outputs, y) -> scalar tensor`` (mean over the batch).
+        optimizer: built over ``model.parameters()``.
+        epochs: passes over ``loader``.
+        val_loader: optional held-out batches, evaluated after each epoch.
+        device: where to run; defaults to the device of the model's parameters.
+
+    Returns:
+        ``{"loss": [...], "accuracy": [...]}`` per epoch (measured over the
+        training set after the epoch), plus ``val_loss`` / ``val_accuracy`` when
+        ``val_loader`` is given: the keys Keras uses.
+    """
+    device = device or next(model.parameters()).device
+    model.to(device)
+    history: dict[str, list[float]] = {}
+    for _ in range(epochs):
+        model.train()
+        for x, y in loader:
+            x, y = x.to(device), y.to(device)
+            optimizer.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            optimizer.step()
+        results = evaluate(model, loader, loss_fn, device)
+        if val_loader is not None:
+            results |= {f"val_{k}": v for k, v in evaluate(model, val_loader, loss_fn, device).items()}
+        for key, value in results.items():
+            history.setdefault(key, []).append(value)
+    return history

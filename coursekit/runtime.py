@@ -36,6 +36,24 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 
 
+def _load_triton_before_tensorflow() -> None:
+    """Avoid a crash when one process uses both frameworks.
+
+    PyTorch's Linux wheels bring ``triton``, which torch loads lazily (the first
+    ``torch.optim`` optimizer does). If TensorFlow was loaded before, the two
+    copies of LLVM they carry collide and the process dies with a segmentation
+    fault. Loading triton first (about 0.3 s, and neither torch nor TensorFlow)
+    avoids that, so a notebook may run its Keras cells before its PyTorch ones.
+    """
+    from importlib.util import find_spec
+
+    if "tensorflow" not in sys.modules and find_spec("triton") and find_spec("tensorflow"):
+        import triton  # noqa: F401
+
+
+_load_triton_before_tensorflow()
+
+
 def setup(seed: int = 0) -> str:
     """Seed every random generator in use and return the device name.
 

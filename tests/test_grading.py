@@ -1,0 +1,94 @@
+"""coursekit.grading: conversions that trust nothing, and messages a student can act on."""
+
+import numpy as np
+import pytest
+import torch
+
+from coursekit.grading import GradingError, as_array, as_float, assert_close, assert_dtype, assert_equal, assert_shape
+
+
+class AlwaysEqual:
+    def __eq__(self, other):
+        return True
+
+    def __bool__(self):
+        return True
+
+
+class LyingArray(np.ndarray):
+    def __eq__(self, other):
+        return np.ones(np.shape(other), dtype=bool)
+
+    def __sub__(self, other):
+        return np.zeros(np.shape(other))
+
+
+def test_plain_values_pass():
+    assert_close([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]))
+    assert_close(torch.tensor([1.0, 2.0], requires_grad=True), [1.0, 2.0])
+    assert_close(np.float32(0.1), 0.1, rtol=1e-6)
+    assert_equal(np.array([1, 0, 1]), [1, 0, 1])
+    assert as_float(torch.tensor([[3.5]])) == 3.5
+
+
+def test_objects_that_claim_equality_are_refused():
+    with pytest.raises(GradingError, match="AlwaysEqual"):
+        assert_close(AlwaysEqual(), [1.0])
+    with pytest.raises(GradingError, match="should hold numbers"):
+        assert_close([AlwaysEqual()], [1.0])
+
+
+def test_ndarray_subclass_is_compared_by_its_numbers():
+    fake = np.zeros(3).view(LyingArray)
+    with pytest.raises(GradingError, match="3 of 3 values differ"):
+        assert_close(fake, [1.0, 2.0, 3.0])
+    with pytest.raises(GradingError):
+        assert_equal(fake, [1, 2, 3])
+    assert type(as_array(fake)) is np.ndarray
+
+
+def test_torch_tensor_subclass_cannot_fake_its_numbers():
+    class Fake(torch.Tensor):
+        def numpy(self):
+            return np.array([1.0, 2.0])
+
+    fake = torch.zeros(2).as_subclass(Fake)
+    with pytest.raises(GradingError):
+        assert_close(fake, [1.0, 2.0])
+
+
+def test_messages_say_what_was_expected():
+    with pytest.raises(GradingError, match=r"w: expected shape \(2,\), got shape \(2, 1\)"):
+        assert_close([[1.0], [2.0]], [1.0, 2.0], name="w")
+    with pytest.raises(GradingError, match=r"got 2.5, expected 2"):
+        assert_close([1.0, 2.5], [1.0, 2.0])
+    with pytest.raises(GradingError, match="did the function forget to return"):
+        as_float(None, name="loss")
+    with pytest.raises(GradingError, match="single number"):
+        as_float([1.0, 2.0])
+    with pytest.raises(GradingError, match="1 of 3 values are wrong; first at index \\(1,\\): got 0, expected 1"):
+        assert_equal([1, 0, 1], [1, 1, 1])
+
+
+def test_nan_never_matches():
+    with pytest.raises(GradingError):
+        assert_close([np.nan], [np.nan])
+
+
+def test_shape_and_dtype_checks():
+    assert_shape(np.zeros((2, 3)), (2, 3))
+    with pytest.raises(GradingError, match="expected shape"):
+        assert_shape(np.zeros(3), (3, 1))
+    assert_dtype(np.zeros(2, dtype=np.float32), "float")
+    with pytest.raises(GradingError, match="expected int numbers, got dtype float64"):
+        assert_dtype(np.zeros(2), "int")
+    with pytest.raises(GradingError, match="'str'"):
+        as_array("1.0")
+
+
+def test_keras_values_are_converted():
+    import coursekit  # noqa: F401
+    import keras
+
+    assert_close(keras.Variable([1.0, 2.0]), [1.0, 2.0])
+    assert_close(keras.ops.convert_to_tensor([3.0]), [3.0])

@@ -1,4 +1,4 @@
-"""Shared test set-up.
+"""Notebook collection for pytest (at the repository root, so it sees book/ and solutions/).
 
 Notebooks are collected by this file, not by nbval's command-line switches, so that a
 plain ``pytest`` runs everything:
@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 
 _compare_outputs = IPyNbCell.compare_outputs
 
@@ -52,8 +51,3 @@ def pytest_configure(config):
     config.option.nbval_current_env = True
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(ROOT / "tests" / "nbval_sanitize.cfg")
-
-
-@pytest.fixture(scope="session")
-def root() -> Path:
-    return ROOT

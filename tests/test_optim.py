@@ -15,7 +15,6 @@ import coursekit  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow before
 import numpy as np
 import pytest
 import torch
-import torch._dynamo  # noqa: F401  (loads triton: must happen before TensorFlow, or torch.optim segfaults)
 import keras
 
 from coursekit.scratch import optim
@@ -44,7 +43,8 @@ def problem(seed=0, steps=STEPS):
     """Random start ``params0`` and a gradient sequence whose scale varies over 1e-6..10."""
     rng = np.random.default_rng(seed)
     params0 = [rng.standard_normal(shape) for shape in SHAPES]
-    grads = [[10 ** rng.uniform(-6, 1) * rng.standard_normal(shape) for shape in SHAPES] for _ in range(steps)]
+    grads = [[10 ** rng.uniform(-6, 1) * rng.standard_normal(shape) for shape in SHAPES]
+             for _ in range(steps)]
     return params0, grads
 
 
@@ -72,7 +72,9 @@ def framework_optimizer(opt, variables):
         else:
             hyper[key] = float(getattr(opt, name)) if name == "momentum" else getattr(opt, name)
     framework_class = getattr(FRAMEWORK[opt.convention], opt.framework_name)
-    return framework_class(variables, **hyper) if opt.convention == "torch" else framework_class(**hyper)
+    if opt.convention == "torch":
+        return framework_class(variables, **hyper)
+    return framework_class(**hyper)
 
 
 def run_torch(opt, params0, grads):
@@ -155,7 +157,8 @@ def test_adam_first_two_steps_by_hand(convention):
     np.testing.assert_allclose(theta, expected, rtol=1e-12)
 
 
-@pytest.mark.parametrize("row", optim.update_rules(), ids=lambda r: f"{r['optimizer']}-{r['convention']}")
+@pytest.mark.parametrize("row", optim.update_rules(),
+                         ids=lambda row: f"{row['optimizer']}-{row['convention']}")
 def test_defaults_are_the_frameworks(row):
     """Every default in the book's table is read off the framework's own signature."""
     framework_class = getattr(FRAMEWORK[row["convention"]], row["api"].rsplit(".", 1)[1])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coursekit.scratch.perceptron import sigmoid
+from coursekit.scratch.activations import log_softmax, sigmoid
 
 
 def _reduce(loss: np.ndarray, reduction: str) -> float | np.ndarray:
@@ -68,21 +68,21 @@ def binary_cross_entropy(logits: np.ndarray, target: np.ndarray,
     return _reduce(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))), reduction)
 
 
-def cross_entropy(logits: np.ndarray, labels: np.ndarray, reduction: str = "mean") -> float | np.ndarray:
+def cross_entropy(logits: np.ndarray, labels: np.ndarray,
+                  reduction: str = "mean") -> float | np.ndarray:
     """Categorical cross-entropy of ``softmax(z)`` against integer class labels.
 
-    For sample ``i`` with true class ``c``: ``-log softmax(z_i)_c = logsumexp(z_i) - z_ic``.
-    Subtracting the row maximum first (the log-sum-exp trick) keeps ``exp`` from overflowing.
+    For sample ``i`` with true class ``c``: ``-log softmax(z_i)_c = logsumexp(z_i) - z_ic``,
+    with the row maximum subtracted first (the log-sum-exp trick, in
+    :func:`~coursekit.scratch.activations.log_softmax`) so that ``exp`` cannot overflow.
 
     Args:
         logits: ``z``, ``(n, k)`` for ``k`` classes.
         labels: ``(n,)`` integers in ``[0, k)``.
         reduction: ``"mean"``, ``"sum"`` or ``"none"`` (``(n,)``).
     """
-    z = np.asarray(logits, dtype=float)
-    z = z - z.max(axis=1, keepdims=True)
-    log_probs = z - np.log(np.sum(np.exp(z), axis=1, keepdims=True))
-    return _reduce(-log_probs[np.arange(len(z)), np.asarray(labels)], reduction)
+    log_probs = log_softmax(np.asarray(logits, dtype=float), axis=1)
+    return _reduce(-log_probs[np.arange(len(log_probs)), np.asarray(labels)], reduction)
 
 
 def focal_loss(logits: np.ndarray, target: np.ndarray, alpha: float = 0.25, gamma: float = 2.0,
@@ -108,7 +108,7 @@ def focal_loss(logits: np.ndarray, target: np.ndarray, alpha: float = 0.25, gamm
         reduction: ``"mean"``, ``"sum"`` or ``"none"`` (same shape as ``z``).
     """
     y = np.asarray(target, dtype=float)
-    p = sigmoid(logits)
+    p = sigmoid(np.asarray(logits, dtype=float))
     p_t = p * y + (1 - p) * (1 - y)
     loss = (1 - p_t) ** gamma * binary_cross_entropy(logits, y, reduction="none")
     if alpha >= 0:
@@ -142,7 +142,7 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, reduction: str = "mean") -> floa
 
 
 def logit_gradients(logits: np.ndarray, target: np.ndarray) -> dict[str, np.ndarray]:
-    """Gradient w.r.t. the logit of MSE and of cross-entropy, for a sigmoid output ``p = sigmoid(z)``.
+    """Gradients w.r.t. the logit of MSE and of cross-entropy, for an output ``p = sigmoid(z)``.
 
     Element-wise (``"none"`` reduction), for a target ``y``::
 
@@ -155,5 +155,5 @@ def logit_gradients(logits: np.ndarray, target: np.ndarray) -> dict[str, np.ndar
         ``{"mse": ..., "bce": ...}``, each the shape of ``logits``.
     """
     y = np.asarray(target, dtype=float)
-    p = sigmoid(logits)
+    p = sigmoid(np.asarray(logits, dtype=float))
     return {"mse": 2 * (p - y) * p * (1 - p), "bce": p - y}

@@ -57,7 +57,7 @@ class Optimizer:
         self.state: list[dict[str, np.ndarray]] = []
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """Take one step: update every array of ``params`` in place with its gradient in ``grads``."""
+        """One step: update each array of ``params`` in place with its gradient in ``grads``."""
         self.t += 1
         if not self.state:
             self.state = [{} for _ in params]
@@ -65,7 +65,7 @@ class Optimizer:
             self.update(theta, np.asarray(g, dtype=theta.dtype), state)
 
     def update(self, theta: np.ndarray, g: np.ndarray, state: dict[str, np.ndarray]) -> None:
-        """Update one array ``theta`` in place from its gradient ``g``; keep running values in ``state``."""
+        """Update one array ``theta`` in place from its gradient ``g`` (state kept in ``state``)."""
         raise NotImplementedError
 
 
@@ -141,8 +141,10 @@ class AdaGrad(Optimizer):
         "keras": {"lr": 1e-3, "epsilon": 1e-7, "initial_accumulator_value": 0.1},
     }
     rules = {
-        "torch": r"G_t = G_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\eta\, g_t}{\sqrt{G_t} + \epsilon}",
-        "keras": r"G_t = G_{t-1} + g_t^2,\quad \theta_t = \theta_{t-1} - \frac{\eta\, g_t}{\sqrt{G_t + \epsilon}}",
+        "torch": r"G_t = G_{t-1} + g_t^2,\quad"
+                 r" \theta_t = \theta_{t-1} - \frac{\eta\, g_t}{\sqrt{G_t} + \epsilon}",
+        "keras": r"G_t = G_{t-1} + g_t^2,\quad"
+                 r" \theta_t = \theta_{t-1} - \frac{\eta\, g_t}{\sqrt{G_t + \epsilon}}",
     }
 
     def __init__(self, lr: float | None = None, epsilon: float | None = None,
@@ -211,8 +213,9 @@ class Adam(Optimizer):
         keras: theta <- theta - lr sqrt(1 - beta_2^t) / (1 - beta_1^t) m / (sqrt(v) + epsilon)
 
     The two differ only in where ``epsilon`` sits: torch adds it to the corrected
-    ``sqrt(v_hat)``, keras to the uncorrected ``sqrt(v)`` ("epsilon hat" in the paper),
-    so keras's ``epsilon`` equals torch's times ``sqrt(1 - beta_2^t)``.
+    ``sqrt(v / (1 - beta_2^t))``, keras to the uncorrected ``sqrt(v)`` ("epsilon hat"
+    in the paper). A keras ``epsilon`` acts as a torch ``epsilon / sqrt(1 - beta_2^t)``:
+    31.6 times larger at step 1 for ``beta_2 = 0.999``, the same once ``t`` is large.
 
     Args:
         lr: learning rate (0.001 in both).
@@ -227,26 +230,29 @@ class Adam(Optimizer):
         "keras": {"lr": 1e-3, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
     }
     rules = {
-        "torch": r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,"
-                 r"\quad \theta_t = \theta_{t-1} - \eta\,"
+        "torch": r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad"
+                 r" v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad"
+                 r" \theta_t = \theta_{t-1} - \eta\,"
                  r"\frac{m_t / (1-\beta_1^t)}{\sqrt{v_t / (1-\beta_2^t)} + \epsilon}",
-        "keras": r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,"
-                 r"\quad \theta_t = \theta_{t-1} - \eta\, \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\,"
+        "keras": r"m_t = \beta_1 m_{t-1} + (1-\beta_1)\, g_t,\quad"
+                 r" v_t = \beta_2 v_{t-1} + (1-\beta_2)\, g_t^2,\quad"
+                 r" \theta_t = \theta_{t-1} - \eta\, \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}\,"
                  r"\frac{m_t}{\sqrt{v_t} + \epsilon}",
     }
 
-    def __init__(self, lr: float | None = None, beta_1: float | None = None, beta_2: float | None = None,
-                 epsilon: float | None = None, convention: str = "torch"):
+    def __init__(self, lr: float | None = None, beta_1: float | None = None,
+                 beta_2: float | None = None, epsilon: float | None = None,
+                 convention: str = "torch"):
         super().__init__(convention, lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
 
     def update(self, theta, g, state):
         m = state["m"] = self.beta_1 * state.get("m", 0.0) + (1 - self.beta_1) * g
         v = state["v"] = self.beta_2 * state.get("v", 0.0) + (1 - self.beta_2) * g**2
-        correction_1, correction_2 = 1 - self.beta_1**self.t, 1 - self.beta_2**self.t
+        c1, c2 = 1 - self.beta_1**self.t, 1 - self.beta_2**self.t  # bias corrections
         if self.convention == "torch":
-            theta -= self.lr * (m / correction_1) / (np.sqrt(v / correction_2) + self.epsilon)
+            theta -= self.lr * (m / c1) / (np.sqrt(v / c2) + self.epsilon)
         else:
-            theta -= self.lr * np.sqrt(correction_2) / correction_1 * m / (np.sqrt(v) + self.epsilon)
+            theta -= self.lr * np.sqrt(c2) / c1 * m / (np.sqrt(v) + self.epsilon)
 
 
 def update_rules() -> list[dict]:

@@ -34,7 +34,7 @@ def test_release_is_in_sync(assignment):
 def test_student_version_hides_solutions_and_hidden_tests(assignment):
     for path in (course.ROOT / "exercises" / assignment).glob("*.ipynb"):
         text = path.read_text()
-        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "coursekit.scratch.perceptron import Perceptron"):
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
             assert marker not in text, f"{path.name} leaks {marker!r}"
 
 
@@ -52,31 +52,43 @@ def test_release_check_reports_a_stale_exercise(tmp_path, capsys, monkeypatch):
     assert "unknown assignment 'no_such_assignment'" in capsys.readouterr().err
 
 
-def _partial_submission(source: Path, keep: set[str], destination: Path) -> None:
+# For every assignment: the solution cells a "partial" submission keeps, and the exact points
+# nbgrader must give each test cell for it (a task that builds on a solved one stays unsolved).
+PARTIAL = {
+    "01_perceptron": ({"perceptron_update", "torch_sgd_step"},
+                      {"test_perceptron_update": 3, "test_train_perceptron": 0,
+                       "test_torch_sgd_step": 2, "test_keras_logistic_unit": 0}),
+}
+
+
+def _partial_submission(source_dir: Path, keep: set[str], destination: Path) -> None:
     """The solution with every solution cell outside ``keep`` replaced by the student stub."""
-    nb = nbformat.read(source, as_version=4)
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution") and meta["grade_id"] not in keep:
-            cell.source = "# YOUR CODE HERE\nraise NotImplementedError()"
     destination.mkdir(parents=True)
-    nbformat.write(nb, destination / source.name)
+    for source in source_dir.glob("*.ipynb"):
+        nb = nbformat.read(source, as_version=4)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("solution") and meta["grade_id"] not in keep:
+                cell.source = "# YOUR CODE HERE\nraise NotImplementedError()"
+        nbformat.write(nb, destination / source.name)
 
 
 @pytest.mark.slow
-def test_grading_round_trip_through_nbgrader(tmp_path):
-    """Perceptron exercise: full marks, zero, and exactly the points of the tasks solved."""
-    assignment = "01_perceptron"
-    source = course.ROOT / "solutions" / assignment / "perceptron.ipynb"
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_grading_round_trip_through_nbgrader(assignment, tmp_path):
+    """Full marks for the source, zero for the student version, exactly the points of the tasks solved."""
+    assert assignment in PARTIAL, f"add a partial submission for {assignment} to PARTIAL"
+    keep, expected_tasks = PARTIAL[assignment]
+    source = course.ROOT / "solutions" / assignment
     submissions = {"solution": tmp_path / "solution", "blank": tmp_path / "blank", "partial": tmp_path / "partial"}
-    shutil.copytree(source.parent, submissions["solution"])
+    shutil.copytree(source, submissions["solution"])
     shutil.copytree(course.ROOT / "exercises" / assignment, submissions["blank"])
-    # Tasks 1 and 3 solved: 3 + 2 points. Task 2 builds on task 1 but is itself unsolved.
-    _partial_submission(source, {"perceptron_update", "torch_sgd_step"}, submissions["partial"])
+    _partial_submission(source, keep, submissions["partial"])
 
     grades = {g.student_id: g for g in course.autograde(assignment, submissions, workdir=tmp_path)}
-    assert grades["solution"].score == grades["solution"].max_score == 10
-    assert grades["blank"].score == 0 and grades["blank"].max_score == 10
-    assert grades["partial"].tasks == {"test_perceptron_update": 3, "test_train_perceptron": 0,
-                                       "test_torch_sgd_step": 2, "test_keras_logistic_unit": 0}
-    assert grades["partial"].score == 5
+    max_score = grades["solution"].max_score
+    assert max_score >= 10
+    assert grades["solution"].score == max_score
+    assert grades["blank"].score == 0 and grades["blank"].max_score == max_score
+    assert grades["partial"].tasks == expected_tasks
+    assert grades["partial"].score == sum(expected_tasks.values())

@@ -3,12 +3,19 @@
     coursekit release [ASSIGNMENT ...] [--check]
         Regenerate the student versions in exercises/ from solutions/ (all by default).
         --check changes nothing and exits 1, naming every file that is out of sync.
+
+    coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [limits]
+        Grade a class (a folder or .zip of SUBMISSIONS/<student_id>/<notebook>.ipynb) in a
+        sandbox; see coursekit.grader for the outputs and the status words.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+
+from dataclasses import fields
+from pathlib import Path
 
 from coursekit import course
 
@@ -26,6 +33,20 @@ def _release(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade(args: argparse.Namespace) -> int:
+    from coursekit import grader
+    from coursekit.sandbox import Limits
+
+    limits = Limits(**{f.name: getattr(args, f.name) for f in fields(Limits)})
+    results = grader.grade(args.assignment, args.submissions, args.out, args.workers, limits)
+    out = args.out or course.ROOT / "graded" / args.assignment
+    width = max(len(r.student_id) for r in results)
+    for r in results:
+        print(f"{r.student_id:<{width}}  {r.score:5g} / {r.max_score:g}  {r.status:<12} {r.detail}")
+    print(f"graded {len(results)} submissions of {args.assignment}: {out}/grades.csv")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description="Instructor tools for the course.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -33,6 +54,18 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT")
     release.add_argument("--check", action="store_true", help="only report what is out of sync")
     release.set_defaults(run=_release)
+
+    from coursekit.sandbox import Limits  # light: no framework import
+
+    grade = commands.add_parser("grade", help="autograde a class in a sandbox")
+    grade.add_argument("assignment", metavar="ASSIGNMENT")
+    grade.add_argument("submissions", type=Path, metavar="SUBMISSIONS", help="folder or .zip of <student_id>/*.ipynb")
+    grade.add_argument("--out", type=Path, help="output folder (default graded/ASSIGNMENT)")
+    grade.add_argument("--workers", type=int, help="submissions graded at once (default: the number of cores)")
+    for f in fields(Limits):
+        grade.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=int, default=f.default,
+                           help=f"limit: {f.name.replace('_', ' ')} (default {f.default})")
+    grade.set_defaults(run=_grade)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -7,9 +7,7 @@ Layout (see ``nbgrader_config.py`` at the repository root)::
 
 :func:`release` runs nbgrader's ``GenerateAssignment`` without a database, so
 the committed student versions depend on nothing but the source.
-:func:`autograde` grades submissions in a throw-away course folder whose
-gradebook is built from the instructor's source every time: tests and points
-come from ``solutions/``, never from what a student handed in.
+:mod:`coursekit.grader` grades a class with nbgrader's ``Autograde`` in a sandbox.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,13 +40,13 @@ def assignments(root: Path = ROOT) -> list[str]:
     return sorted(p.name for p in (root / SOURCE).iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def _check_assignment(name: str, root: Path) -> None:
+def check_assignment(name: str, root: Path) -> None:
     known = assignments(root)
     if name not in known:
         raise CourseError(f"unknown assignment {name!r}; the course has: {', '.join(known) or 'none'}")
 
 
-def _config(root: Path, **directories: str):
+def nbgrader_config(root: Path, **directories: str):
     """nbgrader configuration: the course's ``nbgrader_config.py`` with ``directories`` overriding paths."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
@@ -65,8 +62,8 @@ def generate(assignment: str, destination: Path, root: Path = ROOT) -> Path:
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
-    _check_assignment(assignment, root)
-    config = _config(root, source_directory=str(root / SOURCE), release_directory=str(destination))
+    check_assignment(assignment, root)
+    config = nbgrader_config(root, source_directory=str(root / SOURCE), release_directory=str(destination))
     config.GenerateAssignment.no_database = True
     config.SaveCells.enabled = False
     coursedir = CourseDirectory(config=config)
@@ -101,60 +98,3 @@ def release(assignment: str, root: Path = ROOT) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(fresh, target)
     return target
-
-
-@dataclass
-class Grade:
-    """The result of grading one student's submission of one assignment."""
-
-    student_id: str
-    score: float
-    max_score: float
-    tasks: dict[str, float]  # nbgrader cell id -> points earned
-
-
-def autograde(assignment: str, submissions: dict[str, Path], root: Path = ROOT,
-              workdir: Path | None = None) -> list[Grade]:
-    """Grade each student's notebooks with nbgrader's ``Autograde`` converter.
-
-    Args:
-        assignment: e.g. ``"01_perceptron"``.
-        submissions: student id -> folder holding that student's ``.ipynb`` files.
-        root: the course repository (for ``solutions/``).
-        workdir: where the throw-away course folder lives (a temporary folder by default).
-
-    Returns:
-        one :class:`Grade` per student, in the order given.
-    """
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.api import Gradebook
-    from nbgrader.coursedir import CourseDirectory
-
-    _check_assignment(assignment, root)
-    with tempfile.TemporaryDirectory(dir=workdir) as tmp:
-        course = Path(tmp)
-        shutil.copytree(root / SOURCE / assignment, course / "source" / assignment)
-        for student, folder in submissions.items():
-            shutil.copytree(folder, course / "submitted" / student / assignment)
-        config = _config(course, source_directory="source", release_directory="release",
-                         db_url=f"sqlite:///{course / 'gradebook.db'}")
-        api = NbGraderAPI(CourseDirectory(config=config), config=config)
-        result = api.generate_assignment(assignment)
-        if not result["success"]:
-            raise CourseError(f"nbgrader could not read the source of {assignment}:\n{result.get('log', '')}")
-        grades = []
-        for student in submissions:
-            api.autograde(assignment, student)
-            with Gradebook(config.CourseDirectory.db_url) as gradebook:
-                try:
-                    submission = gradebook.find_submission(assignment, student)
-                except Exception:  # nbgrader could not grade at all: no row for this student
-                    grades.append(Grade(student, 0.0, _max_score(gradebook, assignment), {}))
-                    continue
-                tasks = {g.name: float(g.score) for nb in submission.notebooks for g in nb.grades}
-                grades.append(Grade(student, float(submission.score), float(submission.max_score), tasks))
-        return grades
-
-
-def _max_score(gradebook, assignment: str) -> float:
-    return float(sum(nb.max_score for nb in gradebook.find_assignment(assignment).notebooks))

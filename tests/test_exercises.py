@@ -1,16 +1,18 @@
-"""Exercises: the student version is generated from the source and in sync; nbgrader itself grades
-the source with full marks, the student version with zero, and a partial answer exactly."""
+"""Exercises: the student version is generated from the source and in sync; the grading pipeline
+(nbgrader in a sandbox) gives the solution full marks, the student version zero, and a partial answer
+exactly its points."""
 
 from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import nbformat
 import pytest
 
-from coursekit import cli, course
+from coursekit import cli, course, grader
+
+from submissions import solution_answers, write_submission
 
 ASSIGNMENTS = course.assignments()
 
@@ -58,19 +60,11 @@ PARTIAL = {
     "01_perceptron": ({"perceptron_update", "torch_sgd_step"},
                       {"test_perceptron_update": 3, "test_train_perceptron": 0,
                        "test_torch_sgd_step": 2, "test_keras_logistic_unit": 0}),
+    "03_backprop": ({"sigmoid_backward", "softmax_cross_entropy_backward", "linear_function"},
+                    {"test_sigmoid_backward": 2, "test_linear_backward": 0,
+                     "test_softmax_cross_entropy_backward": 3, "test_linear_function": 2,
+                     "test_keras_gradients": 0, "test_mlp_backward": 0}),
 }
-
-
-def _partial_submission(source_dir: Path, keep: set[str], destination: Path) -> None:
-    """The solution with every solution cell outside ``keep`` replaced by the student stub."""
-    destination.mkdir(parents=True)
-    for source in source_dir.glob("*.ipynb"):
-        nb = nbformat.read(source, as_version=4)
-        for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
-            if meta.get("solution") and meta["grade_id"] not in keep:
-                cell.source = "# YOUR CODE HERE\nraise NotImplementedError()"
-        nbformat.write(nb, destination / source.name)
 
 
 @pytest.mark.slow
@@ -79,16 +73,15 @@ def test_grading_round_trip_through_nbgrader(assignment, tmp_path):
     """Full marks for the source, zero for the student version, exactly the points of the tasks solved."""
     assert assignment in PARTIAL, f"add a partial submission for {assignment} to PARTIAL"
     keep, expected_tasks = PARTIAL[assignment]
-    source = course.ROOT / "solutions" / assignment
-    submissions = {"solution": tmp_path / "solution", "blank": tmp_path / "blank", "partial": tmp_path / "partial"}
-    shutil.copytree(source, submissions["solution"])
-    shutil.copytree(course.ROOT / "exercises" / assignment, submissions["blank"])
-    _partial_submission(source, keep, submissions["partial"])
+    answers = solution_answers(assignment)
+    write_submission(assignment, tmp_path / "class" / "solution", answers)
+    write_submission(assignment, tmp_path / "class" / "blank", {})
+    write_submission(assignment, tmp_path / "class" / "partial", {k: v for k, v in answers.items() if k in keep})
 
-    grades = {g.student_id: g for g in course.autograde(assignment, submissions, workdir=tmp_path)}
+    grades = {g.student_id: g for g in grader.grade(assignment, tmp_path / "class", tmp_path / "out", workers=2)}
     max_score = grades["solution"].max_score
     assert max_score >= 10
-    assert grades["solution"].score == max_score
-    assert grades["blank"].score == 0 and grades["blank"].max_score == max_score
-    assert grades["partial"].tasks == expected_tasks
+    assert (grades["solution"].score, grades["solution"].status) == (max_score, "ok")
+    assert (grades["blank"].score, grades["blank"].status) == (0, "ok")
+    assert {task: score for task, (score, _) in grades["partial"].tasks.items()} == expected_tasks
     assert grades["partial"].score == sum(expected_tasks.values())

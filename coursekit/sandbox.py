@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
@@ -64,8 +64,8 @@ class Limits:
 
 
 #: What :class:`SandboxedExecute` saw in the notebooks run since :func:`reset_report`: ``killed`` is
-#: None, "timeout", "memory", "output_limit" or "died" (the first reason); ``compromised`` is True
-#: once a canary failed.
+#: None, or the first thing that stopped a cell or the kernel: "timeout" (a cell or the notebook ran
+#: out of time), "memory", "output_limit" or "died"; ``compromised`` is True once a canary failed.
 REPORT: dict = {"killed": None, "compromised": False}
 
 
@@ -108,7 +108,9 @@ def configure(config, limits: Limits, shared_dir: Path) -> None:
     spec_dir = shared_dir / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     (shared_dir / "runtime").mkdir(exist_ok=True)
-    spec = {"argv": kernel_command(limits, shared_dir), "display_name": "Python 3 (sandboxed)", "language": "python"}
+    # Interrupts travel as messages: a signal would reach bubblewrap, not the kernel inside it.
+    spec = {"argv": kernel_command(limits, shared_dir), "display_name": "Python 3 (sandboxed)", "language": "python",
+            "interrupt_mode": "message"}
     (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     os.environ["JUPYTER_PATH"] = str(shared_dir)
     config.KernelManager.transport = "ipc"
@@ -234,6 +236,12 @@ class SandboxedExecute(Execute):
                 self._run_test(cell, index)
             else:
                 self.execute_cell(cell, index, store_history=True)
+            if any(o.output_type == "error" and o.ename == self.error_on_timeout["ename"] for o in cell.outputs):
+                self._killed = self._killed or "timeout"  # the cell was interrupted; the kernel lives on
+        except CellTimeoutError:  # interrupted but still busy: it ignores interrupts
+            self._kill("timeout")
+            self._dead = True
+            cell.outputs.append(_error("KernelDied", "the cell ignored the interrupt after its time limit"))
         except DeadKernelError:
             self._dead = True
             self._killed = self._killed or "died"
@@ -263,6 +271,8 @@ class SandboxedExecute(Execute):
                 continue
             if o.output_type == "stream":
                 o.text = o.text.replace(f"{token}\n", "").replace(token, "")
+                if not o.text:
+                    continue
             kept.append(o)
         cell.outputs = kept
         if self._compromised:

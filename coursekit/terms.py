@@ -27,12 +27,108 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("epoch", "에포크", "one pass over the whole training set"),
         ("learning rate", "학습률", "η, the size of each step"),
     ],
+    "02_mlp/mlp": [
+        ("multi-layer perceptron (MLP)", "다층 퍼셉트론", "layers of perceptron-like units, each layer's outputs feeding the next, with a nonlinear activation in between"),
+        ("input layer, output layer", "입력층, 출력층", "the layer that receives the data and the layer that gives the prediction"),
+        ("hidden layer", "은닉층", "a layer between input and output; its units compute features that no label names"),
+        ("artificial neural network (ANN)", "인공 신경망", "in the course notes: a network with one hidden layer"),
+        ("deep neural network (DNN)", "심층 신경망", "a network with two or more hidden layers"),
+        ("fully connected (dense) layer", "완전 연결층", "every output is a weighted sum of every input plus a bias, out = xW + b (nn.Linear, keras Dense)"),
+    ],
+    "02_mlp/overfitting": [
+        ("overfitting", "과적합", "the model learns its training set, noise included, and gets worse on new data: validation loss rises while training loss falls"),
+        ("underfitting", "과소적합", "the model is too small, or trained too briefly, to fit even its training set"),
+        ("validation set", "검증 세트", "held-out data, never trained on, that measures generalisation during training"),
+        ("capacity: width and depth", "모델 용량: 너비와 깊이", "how complex a function a network can represent: more units per layer, or more layers"),
+    ],
+    "02_mlp/images": [
+        ("flatten", "평탄화", "reshape an h×w×c image into a vector of h·w·c numbers, the input an MLP needs"),
+        ("parameter count", "매개변수 수", "the number of weights and biases; a dense layer from n_in to n_out units has (n_in + 1)·n_out"),
+        ("spatial structure", "공간 구조", "which pixels are neighbours; an MLP's output does not change if all images get the same pixel shuffle"),
+    ],
+    "03_backprop/backprop": [
+        ("partial derivative", "편미분", "∂f/∂x: how fast f changes when only x moves and every other input is held fixed"),
+        ("chain rule", "연쇄 법칙", "the derivative of a composition is the product of the local derivatives along a path, summed over the paths"),
+        ("computational graph", "계산 그래프", "a computation drawn as operations (nodes) and the values flowing between them (edges)"),
+        ("forward pass", "순전파", "evaluating the graph from the inputs to the output, keeping every intermediate value"),
+        ("backpropagation", "역전파", "the backward pass from the loss to the inputs: upstream gradient × local derivative at every node"),
+    ],
+    "03_backprop/layers": [
+        ("gradient", "기울기", "all partial derivatives of the loss with respect to an array, in the shape of that array"),
+        ("upstream gradient (dout)", "상류 기울기", "∂L/∂(a layer's output): what the layer's backward pass receives"),
+        ("local derivative", "국소적 미분", "the derivative of one node's output with respect to its own input, e.g. σ(x)(1 − σ(x))"),
+        ("logits", "로짓", "a classifier's raw scores before softmax; the loss gradient is (softmax(z) − one-hot) / n"),
+    ],
+    "03_backprop/mlp": [
+        ("training step", "학습 단계", "one mini-batch: forward pass, loss, backward pass, parameter update"),
+        ("test accuracy", "테스트 정확도", "the share of unseen test samples classified correctly"),
+        ("learned features", "학습된 특징", "the input patterns the hidden units respond to, found by backpropagation"),
+    ],
+    "03_backprop/gradcheck": [
+        ("gradient checking", "기울기 확인", "comparing a backward pass with an independent estimate of the same gradient"),
+        ("numerical differentiation", "수치 미분", "the centred finite difference (f(x + ε) − f(x − ε)) / 2ε: slow, but independent"),
+        ("relative error", "상대 오차", "the difference of two gradients divided by their size; below 1e-7 in float64 means they agree"),
+        ("rounding error", "반올림 오차", "the error of finite-precision arithmetic: about 1e-16 in float64, 1e-7 in float32"),
+        ("reverse-mode automatic differentiation", "역방향 자동 미분", "what autograd and GradientTape do: backpropagation on a recorded graph"),
+    ],
+    "04_activations/activations": [
+        ("activation function", "활성화 함수", "the nonlinear function applied to a layer's weighted sums; without it, stacked layers collapse into one linear map"),
+        ("sigmoid", "시그모이드 함수", "σ(x) = 1/(1 + e^−x), in (0, 1): the output of a binary (or multi-label) classifier"),
+        ("hyperbolic tangent (tanh)", "탄젠트 함수", "(e^x − e^−x)/(e^x + e^−x), in (−1, 1): a zero-centred sigmoid, 2σ(2x) − 1"),
+        ("ReLU", "렐루 함수", "max(x, 0): the default activation of hidden layers"),
+        ("leaky ReLU", "리키 렐루", "x for x > 0, else a·x with a small slope a, so a unit never stops learning entirely"),
+        ("softmax", "소프트맥스 함수", "e^z_i / Σ_j e^z_j: k scores into k probabilities that sum to 1, the output of a multi-class classifier"),
+        ("saturation", "포화", "the flat tails of sigmoid and tanh, where the derivative is almost 0"),
+    ],
+    "04_activations/vanishing_gradients": [
+        ("vanishing gradient", "기울기 소실", "gradients shrink layer by layer on the way back, so the first layers of a deep network barely learn"),
+        ("exploding gradient", "기울기 폭발", "the opposite: gradients grow layer by layer and training blows up"),
+        ("gradient norm", "기울기 노름", "‖∂L/∂W‖, the length of a layer's weight gradient: how hard that layer is pushed to change"),
+    ],
+    "05_losses/losses": [
+        ("loss function", "손실 함수", "one number that measures how wrong the predictions are; training minimises it"),
+        ("mean squared error (MSE)", "평균제곱오차", "the mean of (ŷ − y)²: the loss for regression"),
+        ("cross-entropy", "교차 엔트로피", "H(p, q) = −Σ p log q: how far the predicted distribution q is from the target p; the loss for classification"),
+        ("binary / categorical cross-entropy", "이진 / 범주형 크로스엔트로피", "cross-entropy of one sigmoid output (yes/no) / of a softmax over k classes: −log of the true class's probability"),
+        ("from logits", "로짓 입력", "a loss that applies the sigmoid or softmax itself, stably; Keras losses expect probabilities unless from_logits=True"),
+        ("entropy", "엔트로피", "H(p) = −Σ p log p: the uncertainty of p, the smallest cross-entropy any prediction can reach"),
+        ("KL divergence", "KL 발산 (쿨백-라이블러 발산)", "KL(p‖q) = Σ p log(p/q) = H(p, q) − H(p) ≥ 0; 0 only when q = p, and not symmetric"),
+        ("label smoothing", "레이블 스무딩", "moving a little of the target's probability from the true class to the others"),
+        ("CTC loss", "CTC 손실", "connectionist temporal classification: the loss for output sequences whose alignment with the input is unknown"),
+    ],
+    "05_losses/focal_loss": [
+        ("class imbalance", "부류 불균형", "one class far rarer than the others, so its errors barely move the average loss"),
+        ("focal loss", "포컬 손실", "cross-entropy times (1 − p_t)^γ: easy, well-classified examples count less (RetinaNet, 2017)"),
+        ("focusing parameter γ", "집중 파라미터 γ", "how strongly focal loss discounts easy examples; γ = 0 gives cross-entropy back"),
+        ("class weight α", "부류 가중치 α", "the weight of the positive class (1 − α for the negatives) in a weighted loss"),
+        ("recall, precision", "재현율, 정밀도", "the share of true positives that are found / the share of predicted positives that are true"),
+    ],
+    "06_optimizers/optimizers": [
+        ("optimizer", "옵티마이저", "the rule that turns gradients into parameter updates"),
+        ("momentum", "모멘텀", "a running sum of past gradients: steps keep their direction and zigzags cancel"),
+        ("Nesterov momentum", "네스테로프 모멘텀", "momentum that takes the gradient after the momentum step, looking ahead"),
+        ("adaptive learning rate", "적응적 학습률", "a step size for each parameter, scaled down where its gradients have been large"),
+        ("AdaGrad", "AdaGrad", "divides by the root of the sum of all squared gradients, so its step decays towards 0"),
+        ("exponentially weighted average", "지수 가중 평균", "v ← ρv + (1 − ρ)x: recent values count most, old ones fade by ρ per step"),
+        ("RMSProp", "RMSProp", "divides by the root of an exponentially weighted average of squared gradients"),
+        ("Adam", "Adam", "momentum + RMSProp, with bias correction of both averages"),
+        ("bias correction", "편향 보정", "dividing by 1 − β^t undoes the pull towards 0 of an average that starts at 0"),
+    ],
+    "06_optimizers/frameworks": [
+        ("default hyper-parameters", "기본 하이퍼파라미터", "what an optimizer uses when you pass nothing; PyTorch's and Keras's often differ"),
+        ("epsilon (ε)", "엡실론", "a small constant that keeps a division finite; where it sits differs between PyTorch and Keras"),
+        ("weight decay", "가중치 감쇠", "shrinking the weights a little every step: added to the gradient (PyTorch) or applied directly (Keras, AdamW)"),
+        ("learning-rate schedule", "학습률 스케줄", "changing the learning rate during training"),
+    ],
 }
+
+#: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
+CHAPTER_NAMES = {"mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
 
 def _chapter_title(page: str) -> str:
     """``"01_perceptron/perceptron"`` -> ``"1. Perceptron"``."""
     number, _, topic = page.split("/")[0].partition("_")
-    return f"{int(number)}. {topic.replace('_', ' ').capitalize()}"
+    return f"{int(number)}. {CHAPTER_NAMES.get(topic, topic.replace('_', ' ').capitalize())}"
 
 
 def _table(rows: list[tuple[str, str, str]], with_chapter: list[str] | None = None) -> str:

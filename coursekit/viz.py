@@ -1,4 +1,4 @@
-"""Plots shared by the book and the exercises: decision regions and training curves.
+"""Plots shared by the book and the exercises: decision regions, training curves, computational graphs.
 
 Every function draws on ``ax`` (a new figure when ``None``) and returns the axes,
 so pages can place several plots side by side.
@@ -64,4 +64,91 @@ def plot_curves(curves: Mapping[str, Sequence[float]], ax=None, xlabel: str = "e
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
     ax.legend()
+    return ax
+
+
+def plot_computational_graph(edges: Sequence[tuple[str, str]], pos: Mapping[str, tuple[float, float]],
+                             values: Mapping[str, float | str], grads: Mapping[str, float | str] | None = None,
+                             labels: Mapping[str, str] | None = None, ax=None, title: str | None = None,
+                             digits: int = 2, radius: float = 0.3):
+    """Draw a computational graph with its forward values and, optionally, its backward gradients.
+
+    Inputs (nodes that no edge points to) are boxes, operations are circles, and an
+    arrow runs along every edge in the direction of the forward pass. Each node carries
+    its forward value (blue) and, when ``grads`` is given, the gradient of the graph's
+    output with respect to it (red), which is what the backward pass computes: above
+    and below a circle, on the left of a box.
+
+    Args:
+        edges: ``(source, target)`` pairs of node names: ``target`` is computed from ``source``.
+        pos: node name -> ``(x, y)`` centre; inputs on the left, the output on the right.
+        values: node name -> forward value (a number, or text such as a shape).
+        grads: node name -> ``d output / d node`` (a number or text); ``None`` draws the
+            forward pass only.
+        labels: node name -> text inside the node (default: the name), e.g. ``"×"``.
+        ax: matplotlib axes to draw on (a new figure sized to the graph when ``None``).
+        title: axes title.
+        digits: decimals shown for numbers.
+        radius: node size, in the units of ``pos``.
+
+    Example, ``f = (x + y) z``::
+
+        plot_computational_graph(
+            edges=[("x", "q"), ("y", "q"), ("q", "f"), ("z", "f")],
+            pos={"x": (0, 1), "y": (0, 0), "z": (1, -1), "q": (1, 0.5), "f": (2, 0)},
+            values={"x": -2, "y": 5, "z": -4, "q": 3, "f": -12},
+            grads={"x": -4, "y": -4, "z": 3, "q": -4, "f": 1},
+            labels={"q": "+", "f": "×"})
+    """
+    from matplotlib.patches import Circle, FancyBboxPatch, Patch
+
+    forward, backward = CLASS_COLOURS[0], "#D55E00"
+    labels = labels or {}
+    computed = {target for _, target in edges}
+    xs, ys = np.array(list(pos.values()), dtype=float).T
+    if ax is None:
+        ax = plt.subplots(figsize=(1.5 * np.ptp(xs) + 1.5, 1.5 * np.ptp(ys) + 2.0))[1]
+    half_height = 0.8 * radius  # of an input's box; its half width is ``radius``
+
+    def as_text(value) -> str:
+        return value if isinstance(value, str) else f"{float(value) + 0.0:.{digits}f}"
+
+    def boundary(name: str, ux: float, uy: float) -> tuple[float, float]:
+        """The point where a ray from the centre of ``name`` in direction ``(ux, uy)`` leaves the node."""
+        x, y = pos[name]
+        if name in computed:
+            r = radius
+        else:
+            r = min(radius / abs(ux) if ux else np.inf, half_height / abs(uy) if uy else np.inf)
+        return x + r * ux, y + r * uy
+
+    for source, target in edges:
+        (x0, y0), (x1, y1) = pos[source], pos[target]
+        ux, uy = np.array([x1 - x0, y1 - y0]) / np.hypot(x1 - x0, y1 - y0)
+        ax.annotate("", xy=boundary(target, -ux, -uy), xytext=boundary(source, ux, uy),
+                    arrowprops=dict(arrowstyle="-|>", color="0.35", lw=1.2, shrinkA=0, shrinkB=0))
+    note = dict(fontsize=9, zorder=4, bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85))
+    for name, (x, y) in pos.items():
+        if name in computed:  # a circle; the value above it, the gradient below it
+            shape = Circle((x, y), radius, fc="#F2F2F2", ec="0.25", lw=1.2, zorder=2)
+            x_text, dy, align = x, radius + 0.06, "center"
+        else:  # a box; the value and the gradient on its left, one above the other
+            shape = FancyBboxPatch((x - radius, y - half_height), 2 * radius, 2 * half_height,
+                                   boxstyle=f"round,pad=0,rounding_size={radius / 3}", fc="white", ec="0.25",
+                                   lw=1.2, zorder=2)
+            x_text, dy, align = x - radius - 0.08, 0.02, "right"
+        ax.add_patch(shape)
+        ax.text(x, y, labels.get(name, name), ha="center", va="center", fontsize=12, zorder=3)
+        ax.text(x_text, y + dy, as_text(values[name]), ha=align, va="bottom", color=forward, **note)
+        if grads is not None:
+            ax.text(x_text, y - dy, as_text(grads[name]), ha=align, va="top", color=backward, **note)
+    handles = [Patch(color=forward, label="forward value")]
+    if grads is not None:
+        handles.append(Patch(color=backward, label="gradient of the output with respect to the node"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles), frameon=False,
+              fontsize=9)
+    ax.set(xlim=(xs.min() - radius - 0.8, xs.max() + radius + 0.5),
+           ylim=(ys.min() - radius - 0.45, ys.max() + radius + 0.45), title=title)
+    ax.set_aspect("equal")
+    ax.axis("off")
     return ax

@@ -15,8 +15,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["book/intro.html", "book/01_perceptron/perceptron.html", "book/01_perceptron/gradient_descent.html",
-         "book/appendix/glossary.html"]
+
+
+def toc_pages() -> list[str]:
+    """Every page named in _toc.yml, as the HTML path the build must produce."""
+    import yaml
+
+    def walk(entries):
+        for entry in entries:
+            if "file" in entry:
+                yield entry["file"] + ".html"
+            for key in ("chapters", "sections", "parts"):
+                yield from walk(entry.get(key, []))
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"] + ".html", *walk(toc["parts"])]
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +46,12 @@ def html(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_book_has_every_page_with_outputs(html):
-    for page in PAGES:
+    pages = toc_pages()
+    assert len(pages) >= 4
+    for page in pages:
         assert (html / page).is_file(), page
+    for notebook in ROOT.glob("book/**/*.ipynb"):
+        assert (html / notebook.relative_to(ROOT).with_suffix(".html")).is_file(), f"{notebook} is not in _toc.yml"
     chapter = (html / "book/01_perceptron/perceptron.html").read_text()
     assert "mistakes per epoch" in chapter and "<img" in chapter, "executed outputs and figures are shown"
     assert "tag_pytorch" in chapter and "tag_keras" in chapter

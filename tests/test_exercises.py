@@ -60,10 +60,22 @@ PARTIAL = {
     "01_perceptron": ({"perceptron_update", "torch_sgd_step"},
                       {"test_perceptron_update": 3, "test_train_perceptron": 0,
                        "test_torch_sgd_step": 2, "test_keras_logistic_unit": 0}),
+    "02_mlp": ({"n_parameters", "mlp_forward"},
+               {"test_n_parameters": 2, "test_torch_mlp": 0, "test_mlp_forward": 3,
+                "test_train_xor": 0, "test_keras_digits_mlp": 0}),
     "03_backprop": ({"sigmoid_backward", "softmax_cross_entropy_backward", "linear_function"},
                     {"test_sigmoid_backward": 2, "test_linear_backward": 0,
                      "test_softmax_cross_entropy_backward": 3, "test_linear_function": 2,
                      "test_keras_gradients": 0, "test_mlp_backward": 0}),
+    "04_activations": ({"stable_sigmoid", "torch_gradient_norms"},
+                       {"test_stable_sigmoid": 2, "test_stable_softmax": 0, "test_derivatives": 0,
+                        "test_torch_gradient_norms": 3, "test_keras_gradient_norms": 0}),
+    "05_losses": ({"binary_cross_entropy", "focal_loss"},
+                  {"test_binary_cross_entropy": 2, "test_cross_entropy": 0,
+                   "test_focal_loss": 3, "test_keras_focal_sum": 0}),
+    "06_optimizers": ({"momentum_step", "keras_rmsprop_like_torch"},
+                      {"test_momentum_step": 2, "test_torch_adagrad_like_keras": 0,
+                       "test_keras_rmsprop_like_torch": 3, "test_adam_step": 0}),
 }
 
 

@@ -189,3 +189,15 @@ def test_bad_arguments():
     opt.step(params, [np.ones(2), np.ones(3)])
     with pytest.raises(ValueError):  # one state per array, by position: the count must not change
         opt.step(params[:1], [np.ones(2)])
+
+
+def test_update_rules_markdown_shows_every_rule_and_marks_differing_defaults():
+    table = optim.update_rules_markdown()
+    lines = table.strip().splitlines()
+    assert len(lines) == 2 + len(optim.update_rules())
+    for row, line in zip(optim.update_rules(), lines[2:]):
+        assert f"`{row['api']}`" in line and f"${row['rule']}$" in line
+    adam_torch, adam_keras = lines[-2], lines[-1]
+    assert "`lr=0.001`" in adam_torch and "**`lr=0.001`**" not in adam_torch  # the same in both
+    assert "**`eps=1e-08`**" in adam_torch and "**`epsilon=1e-07`**" in adam_keras
+    assert "**`initial_accumulator_value=0.1`**" in table

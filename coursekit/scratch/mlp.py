@@ -3,7 +3,8 @@
 Shapes: ``X`` is ``(n, d)``, integer labels ``y`` are ``(n,)`` in ``0..k-1``,
 the network's output is ``(n, k)`` logits.
 
-One training step on a mini-batch:
+One training step on a mini-batch (:meth:`Classifier.gradients` does 1 and 2,
+:func:`~coursekit.scratch.training.gradient_descent` does 3):
 
 1. forward: ``X -> Linear -> ReLU -> ... -> Linear -> logits``, then the loss
    ``L = SoftmaxCrossEntropy(logits, y)``;
@@ -11,6 +12,12 @@ One training step on a mini-batch:
    turning ``dL/d(its output)`` into ``dL/d(its input)`` and storing the
    gradients of its own parameters (the chain rule, layer by layer);
 3. update: ``p <- p - lr * dL/dp`` for every parameter ``p``.
+
+Example::
+
+    model = mlp([64, 32, 10])                                  # 64 inputs, 32 hidden, 10 classes
+    history = gradient_descent(model, X, y, lr=0.1, epochs=30, batch_size=32)
+    labels = model.predict(X)
 """
 
 from __future__ import annotations
@@ -20,7 +27,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from coursekit.scratch.layers import Linear, ReLU, SoftmaxCrossEntropy
-from coursekit.scratch.training import minibatches
 
 
 class Sequential:
@@ -60,7 +66,33 @@ class Sequential:
         return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
 
 
-def mlp(sizes: Sequence[int], activation=ReLU, rng: np.random.Generator | None = None) -> Sequential:
+class Classifier(Sequential):
+    """A :class:`Sequential` whose outputs are logits, trained on the softmax cross-entropy.
+
+    It has what :func:`~coursekit.scratch.training.gradient_descent` needs:
+    ``params`` (the layers' own arrays), ``loss(X, y)`` and ``gradients(X, y)``.
+    """
+
+    def __init__(self, layers: Sequence):
+        super().__init__(layers)
+        self.loss_fn = SoftmaxCrossEntropy()
+
+    def loss(self, X: np.ndarray, y: np.ndarray) -> float:
+        """Mean cross-entropy of ``softmax(forward(X))`` against the integer labels ``y``."""
+        return self.loss_fn.forward(self.forward(X), y)
+
+    def gradients(self, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+        """Forward pass, loss, backward pass: ``dL/dp`` for every parameter, keyed like ``params``."""
+        self.loss(X, y)
+        self.backward(self.loss_fn.backward())
+        return self.grads
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """The class with the largest logit: ``(n, d) -> (n,)`` int64."""
+        return np.argmax(self.forward(X), axis=1)
+
+
+def mlp(sizes: Sequence[int], activation=ReLU, rng: np.random.Generator | None = None) -> Classifier:
     """A fully connected network with the given layer widths and no activation on the output.
 
     ``mlp([64, 32, 10])`` is ``Linear(64, 32) -> ReLU -> Linear(32, 10)``.
@@ -74,39 +106,25 @@ def mlp(sizes: Sequence[int], activation=ReLU, rng: np.random.Generator | None =
     layers = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
         layers += [Linear(n_in, n_out, rng), activation()]
-    return Sequential(layers[:-1])
+    return Classifier(layers[:-1])
 
 
-def train(model, X: np.ndarray, y: np.ndarray, lr: float = 0.1, epochs: int = 30,
-          batch_size: int | None = 32, seed: int = 0) -> list[float]:
-    """Train ``model`` in place with mini-batch SGD on the softmax cross-entropy.
+def n_parameters(sizes: Sequence[int]) -> int:
+    """Number of weights and biases of a fully connected network with layer widths ``sizes``.
 
-    Args:
-        model: a layer that outputs logits, e.g. :func:`mlp`.
-        X, y: training data, ``(n, d)`` and integer labels ``(n,)``.
-        lr: learning rate.
-        epochs: passes over the data.
-        batch_size: see :func:`~coursekit.scratch.training.minibatches`.
-        seed: seeds the shuffling of every epoch.
-
-    Returns:
-        the mean loss over each epoch's mini-batches, one value per epoch.
+    A layer from ``n_in`` to ``n_out`` units has an ``(n_in, n_out)`` weight matrix
+    and ``n_out`` biases, so the network has ``sum (n_in + 1) * n_out`` parameters.
+    ``n_parameters([64, 32, 10])`` is ``65 * 32 + 33 * 10 = 2410``.
     """
-    loss_fn = SoftmaxCrossEntropy()
-    rng = np.random.default_rng(seed)
-    history = []
-    for _ in range(epochs):
-        losses = []
-        for idx in minibatches(len(X), batch_size, rng):
-            losses.append(loss_fn.forward(model.forward(X[idx]), y[idx]))
-            model.backward(loss_fn.backward())
-            grads = model.grads
-            for name, p in model.params.items():
-                p -= lr * grads[name]
-        history.append(float(np.mean(losses)))
-    return history
+    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
 
-def predict(model, X: np.ndarray) -> np.ndarray:
-    """The class with the largest logit: ``(n, d) -> (n,)`` int64."""
-    return np.argmax(model.forward(X), axis=1)
+def layer_gradient_norms(model: Classifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``||dL/dW||`` (Frobenius norm) of every ``Linear`` layer, input side first: ``(n_linear,)``.
+
+    ``L`` is the mean softmax cross-entropy of ``model`` on the batch ``(X, y)``.
+    Twin of :func:`coursekit.torch.mlp.layer_gradient_norms` and
+    :func:`coursekit.keras.mlp.layer_gradient_norms`.
+    """
+    model.gradients(X, y)
+    return np.array([np.linalg.norm(layer.grads["W"]) for layer in model.layers if isinstance(layer, Linear)])

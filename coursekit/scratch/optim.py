@@ -8,7 +8,7 @@ act element-wise.
 hyper-parameters of ``torch.optim.X`` or ``keras.optimizers.X``; an argument left
 as ``None`` takes that convention's default. The class attribute ``defaults``
 holds both sets, ``rules`` both update rules in LaTeX, and :func:`update_rules`
-lists them side by side for the book.
+lists them side by side for the book (:func:`update_rules_markdown` as a table).
 
 ``step(params, grads)`` updates a list of float arrays in place. The optimizer
 keeps one state dict per array, keyed by the array's *position* in the list:
@@ -276,3 +276,26 @@ def update_rules() -> list[dict]:
         for cls in (SGD, AdaGrad, RMSProp, Adam)
         for convention in CONVENTIONS
     ]
+
+
+def update_rules_markdown() -> str:
+    """:func:`update_rules` as a Markdown table (MyST), PyTorch and Keras on adjacent rows.
+
+    A default printed in bold differs from the other framework's value for the same
+    argument; the update rules are printed in full, so their differences show too.
+    """
+
+    def default(name, value, other) -> str:
+        text = f"`{name}={value!r}`" if isinstance(value, bool) else f"`{name}={value:g}`"
+        return f"**{text}**" if value != other else text
+
+    rows = update_rules()
+    lines = ["| optimizer | framework class | update rule | defaults |", "|---|---|---|---|"]
+    for torch_row, keras_row in zip(rows[::2], rows[1::2]):
+        for row, other in ((torch_row, keras_row), (keras_row, torch_row)):
+            # both conventions list the same arguments in the same order
+            defaults = ", ".join(default(name, value, other_value) for (name, value), other_value
+                                 in zip(row["defaults"].items(), other["defaults"].values()))
+            label = f"**{row['optimizer']}**" if row is torch_row else ""
+            lines.append(f"| {label} | `{row['api']}` | ${row['rule']}$ | {defaults} |")
+    return "\n".join(lines) + "\n"

@@ -10,8 +10,14 @@ between 1 and n        mini-batch GD   a random batch of samples
 n (``None``)           full-batch GD   the whole training set
 =====================  ==============  ===============================
 
-A model here is any object with ``params: dict[str, ndarray]``,
-``gradients(X, y) -> dict`` (same keys) and ``loss(X, y) -> float``.
+A model here is any object with
+
+* ``params: dict[str, ndarray]``, the model's own arrays (updated in place);
+* ``gradients(X, y) -> dict``, the gradient of the loss for each key of ``params``;
+* ``loss(X, y) -> float``, the loss on a batch.
+
+The same loop trains :class:`~coursekit.scratch.perceptron.LogisticUnit` and
+the multi-layer :class:`~coursekit.scratch.mlp.Classifier`.
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ def minibatches(n: int, batch_size: int | None, rng: np.random.Generator) -> Ite
 
 def gradient_descent(model, X: np.ndarray, y: np.ndarray, lr: float = 0.1, epochs: int = 10,
                      batch_size: int | None = None, seed: int = 0) -> list[float]:
-    """Train ``model`` in place with plain gradient descent, ``theta <- theta - lr * grad``.
+    """Train ``model`` in place with plain gradient descent, ``p <- p - lr * dL/dp`` for each parameter.
 
     Args:
         model: see the module docstring.
@@ -54,7 +60,7 @@ def gradient_descent(model, X: np.ndarray, y: np.ndarray, lr: float = 0.1, epoch
     for _ in range(epochs):
         for idx in minibatches(len(X), batch_size, rng):
             grads = model.gradients(X[idx], y[idx])
-            for key, grad in grads.items():
-                model.params[key] = model.params[key] - lr * grad
+            for key, p in model.params.items():
+                p -= lr * grads[key]  # in place: the model's own array changes
         history.append(model.loss(X, y))
     return history

@@ -88,7 +88,9 @@ def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
         command += ["--ro-bind", str(path), str(path)]
     command += ["--bind", str(shared_dir), str(shared_dir)]
     environment = {"HOME": "/tmp/work", "MPLCONFIGDIR": "/tmp/work", "PATH": f"{venv}/bin:/usr/bin",
-                   "MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1", "COURSEKIT_DEVICE": "cpu",
+                   "MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1",
+                   "PYTHONPATH": str(package.parent),  # the grader's own coursekit, wherever it is installed
+                   "COURSEKIT_DEVICE": "cpu",
                    "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
     for key, value in environment.items():
         command += ["--setenv", key, value]

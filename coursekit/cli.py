@@ -7,6 +7,10 @@
     coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [limits]
         Grade a class (a folder or .zip of SUBMISSIONS/<student_id>/<notebook>.ipynb) in a
         sandbox; see coursekit.grader for the outputs and the status words.
+
+    coursekit weights build NAME ... | coursekit weights check
+        Train course checkpoint NAME from its recipe and update coursekit/weights/; or verify
+        every stored checkpoint against the registry (see coursekit.weights).
 """
 
 from __future__ import annotations
@@ -47,6 +51,16 @@ def _grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def _weights(args: argparse.Namespace) -> int:
+    from coursekit import weights
+
+    try:
+        return weights.main(args.action, args.names)
+    except weights.CheckpointError as err:
+        print(f"coursekit: error: {err}", file=sys.stderr)
+        return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description="Instructor tools for the course.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -66,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
         grade.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=int, default=f.default,
                            help=f"limit: {f.name.replace('_', ' ')} (default {f.default})")
     grade.set_defaults(run=_grade)
+    weights = commands.add_parser("weights", help="build or check the course checkpoints")
+    weights_actions = weights.add_subparsers(dest="action", required=True)
+    weights_actions.add_parser("build", help="train checkpoints from their recipes").add_argument(
+        "names", nargs="+", metavar="NAME")
+    weights_actions.add_parser("check", help="verify every stored checkpoint").set_defaults(names=[])
+    weights.set_defaults(run=_weights)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

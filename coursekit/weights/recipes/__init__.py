@@ -1,0 +1,1 @@
+"""One module per course checkpoint: ``build(out_dir: Path) -> dict`` (see :mod:`coursekit.weights`)."""

@@ -8,6 +8,7 @@ run repeatable on the same machine:
   through ``coursekit.torch`` / ``coursekit.keras``, which apply the same seed);
 * switches PyTorch and TensorFlow to deterministic kernels;
 * silences TensorFlow's start-up log lines;
+* in a Jupyter kernel, sets the course's figure style (:func:`coursekit.viz.style`);
 * picks the compute device: ``"cuda"`` when PyTorch sees a GPU, else ``"cpu"``.
   The environment variable ``COURSEKIT_DEVICE`` (``cpu`` or ``cuda``) overrides it.
 
@@ -70,6 +71,10 @@ def setup(seed: int = 0) -> str:
         seed_torch(seed)
     if "keras" in sys.modules or "tensorflow" in sys.modules:
         seed_keras(seed)
+    if "ipykernel" in sys.modules:  # a notebook (book page or exercise): sharp 2x figures
+        from coursekit import viz
+
+        viz.style()
     return device()
 
 

@@ -1,7 +1,9 @@
-"""Plots shared by the book and the exercises: decision regions, training curves, computational graphs.
+"""Plots shared by the book and the exercises: decision regions, training curves, networks, graphs.
 
 Every function draws on ``ax`` (a new figure when ``None``) and returns the axes,
-so pages can place several plots side by side.
+so pages can place several plots side by side. :func:`style` (called by
+:func:`coursekit.setup` inside Jupyter) makes every figure of a page sharp on a
+high-resolution screen.
 """
 
 from __future__ import annotations
@@ -16,12 +18,42 @@ from matplotlib.colors import ListedColormap
 CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
 
 
+#: figures are drawn at this many dots per inch and saved at twice that (2x, "retina")
+DPI = 100
+
+
+def style() -> None:
+    """Set the course's figure style: sharp 2x PNGs with readable labels.
+
+    A figure keeps its size in inches (at most 7 wide on a book page, the width of the
+    text column), but its PNG has twice the pixels, so the lines and the 9-10 pt tick
+    labels stay crisp on a high-resolution screen and when the browser zooms. Inside
+    Jupyter the inline backend writes "retina" PNGs (drawn at 2x, shown at 1x); elsewhere
+    ``savefig`` writes 2x files.
+    """
+    import matplotlib as mpl
+
+    mpl.rcParams.update({
+        "figure.dpi": DPI, "savefig.dpi": 2 * DPI, "figure.figsize": (6.0, 4.0),
+        "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10,
+        "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
+    })
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+    except ImportError:  # pragma: no cover - plain Python, no Jupyter
+        return
+    if get_ipython() is not None:
+        set_matplotlib_formats("retina")
+
+
 def _axes(ax):
     return ax if ax is not None else plt.subplots(figsize=(4, 4))[1]
 
 
 def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
-                           ax=None, title: str | None = None, resolution: int = 200, margin: float = 0.5):
+                           ax=None, title: str | None = None, resolution: int = 200, margin: float = 0.5,
+                           class_names: Sequence[str] | None = None, legend: bool = True):
     """Colour the plane by the class ``predict`` assigns, and scatter the data on top.
 
     Args:
@@ -33,7 +65,11 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
         title: axes title.
         resolution: grid points per axis.
         margin: space around the data, in data units.
+        class_names: legend text of each class (default ``"class 0"``, ``"class 1"``, ...).
+        legend: draw the class legend (a colour patch per class) below the axes.
     """
+    from matplotlib.patches import Patch
+
     ax = _axes(ax)
     (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
@@ -45,16 +81,24 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=classes - 0.5, s=18, edgecolors="white", linewidths=0.5)
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x_1$", ylabel="$x_2$", title=title)
     ax.set_aspect("equal")
+    if legend:
+        names = list(class_names) if class_names is not None else [f"class {k}" for k in range(classes)]
+        handles = [Patch(color=CLASS_COLOURS[k], label=names[k]) for k in range(classes)]
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(classes, 3),
+                  frameon=False, fontsize=9, handlelength=1.0, columnspacing=1.0)
     return ax
 
 
 def plot_curves(curves: Mapping[str, Sequence[float]], ax=None, xlabel: str = "epoch",
-                ylabel: str = "loss", title: str | None = None, logy: bool = False):
+                ylabel: str = "loss", title: str | None = None, logy: bool = False,
+                legend_loc: str = "best"):
     """One line per named curve, e.g. ``{"SGD": [...], "mini-batch": [...]}``.
 
     A Keras ``History.history`` or the dict returned by
     :func:`coursekit.torch.training.train` can be passed after picking keys:
-    ``plot_curves({k: h[k] for k in ("loss", "val_loss")})``.
+    ``plot_curves({k: h[k] for k in ("loss", "val_loss")})``. ``legend_loc`` is
+    matplotlib's ``loc``; ``"outside"`` puts the legend to the right of the axes, where it
+    can hide no curve.
     """
     ax = _axes(ax)
     for name, values in curves.items():
@@ -63,7 +107,10 @@ def plot_curves(curves: Mapping[str, Sequence[float]], ax=None, xlabel: str = "e
     if logy:
         ax.set_yscale("log")
     ax.grid(alpha=0.3)
-    ax.legend()
+    if legend_loc == "outside":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    else:
+        ax.legend(loc=legend_loc)
     return ax
 
 
@@ -149,6 +196,91 @@ def plot_computational_graph(edges: Sequence[tuple[str, str]], pos: Mapping[str,
               fontsize=9)
     ax.set(xlim=(xs.min() - radius - 0.8, xs.max() + radius + 0.5),
            ylim=(ys.min() - radius - 0.45, ys.max() + radius + 0.45), title=title)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def plot_network(sizes: Sequence[int], labels: Sequence[str] | None = None,
+                 node_labels: Sequence[Sequence[str]] | None = None,
+                 edge_labels: Mapping[tuple[int, int, int], str] | None = None, ax=None,
+                 title: str | None = None, max_nodes: int = 6, radius: float = 0.22):
+    """Draw a fully connected network: one column of neurons per layer, a line per weight.
+
+    Layer 0 is the input, the last layer the output, the ones between are hidden. Every
+    neuron of a layer is connected to every neuron of the next (a ``Linear`` / ``Dense``
+    layer, ``sizes[l] * sizes[l + 1]`` weights). A layer with more than ``max_nodes``
+    neurons is drawn with its first and last few and a "⋮" between them; its label then
+    gives the true width.
+
+    Args:
+        sizes: neurons per layer, input first, e.g. ``[2, 1]`` (a perceptron) or
+            ``[2, 3, 1]`` (one hidden layer of 3).
+        labels: text under each layer (default ``"input"``, ``"hidden 1"``, ...,
+            ``"output"``), followed by its width.
+        node_labels: text inside each drawn neuron, one sequence per layer
+            (e.g. ``[["x₁", "x₂"], ["ŷ"]]``); ``None`` leaves them empty.
+        edge_labels: ``(layer, i, j) -> text`` written on the connection from neuron
+            ``i`` of layer ``layer`` to neuron ``j`` of layer ``layer + 1``
+            (e.g. ``{(0, 0, 0): "w₁"}``); only for neurons that are drawn.
+        ax: matplotlib axes to draw on (a new figure sized to the network when ``None``).
+        title: axes title.
+        max_nodes: the most neurons drawn per layer.
+        radius: neuron radius, in units of the distance between two neurons of a layer.
+    """
+    from matplotlib.patches import Circle
+
+    sizes = [int(n) for n in sizes]
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise ValueError(f"plot_network: need at least two layers of at least one neuron, got {sizes}")
+    if labels is None:
+        labels = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+    if len(labels) != len(sizes):
+        raise ValueError(f"plot_network: {len(labels)} labels for {len(sizes)} layers")
+    shown = [n if n <= max_nodes else max_nodes for n in sizes]
+    tallest = max(shown)
+    x_gap = 2.0
+    xlim = (-0.6, (len(sizes) - 1) * x_gap + 0.6)
+    ylim = (-(tallest - 1) / 2 - 1.0, (tallest - 1) / 2 + 0.5)
+    if ax is None:  # 0.6 inch per unit (the gap between two neurons), at most 7 inches wide
+        scale = min(0.6, 7.0 / np.ptp(xlim))
+        ax = plt.subplots(figsize=(scale * np.ptp(xlim), scale * np.ptp(ylim) + 0.3))[1]
+
+    def column(layer: int) -> tuple[list[float], list[int | None]]:
+        """The y of each drawn slot, top first, and the neuron in it (``None``: the "⋮" gap)."""
+        n, m = sizes[layer], shown[layer]
+        slots = list(range(n)) if n <= m else list(range(m // 2)) + [None] + list(range(n - (m - m // 2 - 1), n))
+        return [(len(slots) - 1) / 2 - row for row in range(len(slots))], slots
+
+    columns = [column(layer) for layer in range(len(sizes))]
+    colours = ["#DCEBF7"] + ["#FBE7C6"] * (len(sizes) - 2) + ["#D5EFE4"]
+    for layer in range(len(sizes) - 1):
+        (ys_a, ids_a), (ys_b, ids_b) = columns[layer], columns[layer + 1]
+        for ya, i in zip(ys_a, ids_a):
+            for yb, j in zip(ys_b, ids_b):
+                if i is None or j is None:
+                    continue
+                x0, x1 = layer * x_gap, (layer + 1) * x_gap
+                ax.plot([x0 + radius, x1 - radius], [ya, yb], color="0.55", lw=0.8, zorder=1)
+                text = (edge_labels or {}).get((layer, i, j))
+                if text:
+                    t = 0.35  # near the source: labels of edges leaving one neuron do not collide
+                    ax.text(x0 + radius + t * (x1 - x0 - 2 * radius), ya + t * (yb - ya), text, fontsize=9,
+                            ha="center", va="center", zorder=3,
+                            bbox=dict(fc="white", ec="none", pad=0.3, alpha=0.9))
+    for layer, (ys, ids) in enumerate(columns):
+        x = layer * x_gap
+        names = node_labels[layer] if node_labels is not None else None
+        for y, k in zip(ys, ids):
+            if k is None:
+                ax.text(x, y, "⋮", ha="center", va="center", fontsize=14)
+                continue
+            ax.add_patch(Circle((x, y), radius, fc=colours[layer], ec="0.25", lw=1.2, zorder=2))
+            if names is not None and k < len(names):
+                ax.text(x, y, names[k], ha="center", va="center", fontsize=10, zorder=3)
+        ax.text(x, -(tallest - 1) / 2 - radius - 0.25, f"{labels[layer]}\n({sizes[layer]})", ha="center",
+                va="top", fontsize=9)
+    ax.set(xlim=xlim, ylim=ylim, title=title)
     ax.set_aspect("equal")
     ax.axis("off")
     return ax

@@ -284,3 +284,7 @@ def plot_network(sizes: Sequence[int], labels: Sequence[str] | None = None,
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+# Detection and segmentation drawings live in their own module; they are part of ``coursekit.viz``.
+from coursekit.viz_scenes import draw_boxes, draw_masks, draw_semantic  # noqa: E402, F401

@@ -1,0 +1,262 @@
+"""coursekit.scratch.generative against torch.distributions, autograd and both frameworks' losses;
+the torch and Keras VAE and DCGAN twins; the mode-collapse demo is deterministic."""
+
+import warnings
+
+import coursekit  # noqa: F401  (sets KERAS_BACKEND and quiets TensorFlow before keras loads)
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.distributions import Normal, kl_divergence
+import keras
+
+from coursekit.scratch import generative as gen
+
+EXTREMES = [1e3, -1e3, 40.0, -40.0, 0.0, 2.5, -0.3]
+
+
+def latent(seed=0, n=6, k=3):
+    rng = np.random.default_rng(seed)
+    return 2 * rng.standard_normal((n, k)), 3 * rng.standard_normal((n, k)), rng.standard_normal((n, k))
+
+
+def logits(seed, n, kind):
+    rng = np.random.default_rng(seed)
+    return 4 * rng.standard_normal(n) if kind == "random" else rng.choice(EXTREMES, size=n)
+
+
+def t(x, grad=False):
+    return torch.tensor(x, dtype=torch.float64, requires_grad=grad)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_gaussian_kl_matches_torch_distributions(seed):
+    mu, logvar, _ = latent(seed, n=5 + seed, k=1 + seed)
+    expected = kl_divergence(Normal(t(mu), torch.exp(0.5 * t(logvar))), Normal(0.0, 1.0)).sum(dim=1)
+    kl = gen.gaussian_kl(mu, logvar)
+    assert kl.shape == (5 + seed,)
+    np.testing.assert_allclose(kl, expected.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_gaussian_kl_is_zero_only_at_the_prior():
+    assert np.allclose(gen.gaussian_kl(np.zeros((3, 4)), np.zeros((3, 4))), 0.0)
+    assert np.all(gen.gaussian_kl(np.full((2, 4), 0.1), np.zeros((2, 4))) > 0)
+
+
+def test_reparameterize_value_and_gradients_match_autograd():
+    mu, logvar, eps = latent(1)
+    dz = np.random.default_rng(2).standard_normal(mu.shape)
+    mu_t, logvar_t = t(mu, True), t(logvar, True)
+    z = mu_t + torch.exp(0.5 * logvar_t) * t(eps)
+    np.testing.assert_allclose(gen.reparameterize(mu, logvar, eps), z.detach().numpy(), rtol=1e-12)
+    z.backward(t(dz))
+    dmu, dlogvar = gen.reparameterize_backward(dz, logvar, eps)
+    np.testing.assert_allclose(dmu, mu_t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(dlogvar, logvar_t.grad.numpy(), rtol=1e-12)
+
+
+def test_reparameterized_sample_has_the_right_distribution():
+    rng = np.random.default_rng(3)
+    z = gen.reparameterize(np.full((200_000, 1), 1.5), np.full((200_000, 1), np.log(0.25)),
+                           rng.standard_normal((200_000, 1)))
+    assert abs(z.mean() - 1.5) < 0.01 and abs(z.std() - 0.5) < 0.01
+
+
+def test_gaussian_kl_backward_matches_autograd():
+    mu, logvar, _ = latent(4)
+    mu_t, logvar_t = t(mu, True), t(logvar, True)
+    kl = kl_divergence(Normal(mu_t, torch.exp(0.5 * logvar_t)), Normal(0.0, 1.0)).sum(dim=1)
+    kl.mean().backward()
+    dmu, dlogvar = gen.gaussian_kl_backward(np.full(len(mu), 1 / len(mu)), mu, logvar)
+    np.testing.assert_allclose(dmu, mu_t.grad.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(dlogvar, logvar_t.grad.numpy(), rtol=1e-10)
+
+
+def torch_bce(z, y):
+    return torch.nn.BCEWithLogitsLoss()(t(z), torch.full(np.shape(z), float(y), dtype=torch.float64)).item()
+
+
+def keras_bce(z, y):
+    loss = keras.losses.BinaryCrossentropy(from_logits=True, dtype="float64")
+    return float(loss(np.full((len(z), 1), float(y)), np.asarray(z)[:, None]))
+
+
+@pytest.mark.parametrize("kind", ["random", "extreme"])
+def test_discriminator_loss_matches_torch_and_keras(kind):
+    real, fake = logits(5, 9, kind), logits(6, 7, kind)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = gen.discriminator_loss(real, fake)
+    np.testing.assert_allclose(value, torch_bce(real, 1) + torch_bce(fake, 0), rtol=1e-12)
+    if kind == "random":  # Keras clips probabilities at 1e-7, so only moderate logits agree
+        np.testing.assert_allclose(value, keras_bce(real, 1) + keras_bce(fake, 0), rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["random", "extreme"])
+def test_generator_losses_match_torch(kind):
+    fake = logits(7, 11, kind)
+    np.testing.assert_allclose(gen.generator_loss(fake), torch_bce(fake, 1), rtol=1e-12)
+    minimax = torch.mean(-F.softplus(t(fake))).item()  # log(1 - sigmoid(z)), stable
+    np.testing.assert_allclose(gen.generator_loss(fake, saturating=True), minimax, rtol=1e-12)
+    if kind == "random":
+        naive = torch.mean(torch.log(1 - torch.sigmoid(t(fake)))).item()
+        np.testing.assert_allclose(gen.generator_loss(fake, saturating=True), naive, rtol=1e-9)
+        np.testing.assert_allclose(gen.generator_loss(fake), keras_bce(fake, 1), rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["random", "extreme"])
+def test_gan_loss_backwards_match_autograd(kind):
+    real, fake = t(logits(8, 5, kind), True), t(logits(9, 4, kind), True)
+    (F.binary_cross_entropy_with_logits(real, torch.ones_like(real))
+     + F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake))).backward()
+    dreal, dfake = gen.discriminator_loss_backward(real.detach().numpy(), fake.detach().numpy())
+    np.testing.assert_allclose(dreal, real.grad.numpy(), rtol=1e-10, atol=1e-15)
+    np.testing.assert_allclose(dfake, fake.grad.numpy(), rtol=1e-10, atol=1e-15)
+    for saturating in (False, True):
+        z = t(logits(10, 6, kind), True)
+        loss = -F.softplus(z).mean() if saturating else F.binary_cross_entropy_with_logits(z, torch.ones_like(z))
+        loss.backward()
+        np.testing.assert_allclose(gen.generator_loss_backward(z.detach().numpy(), saturating), z.grad.numpy(),
+                                   rtol=1e-10, atol=1e-15)
+
+
+def test_saturating_loss_vanishes_where_the_discriminator_wins():
+    confident_fake = np.full(4, -8.0)          # D(G(z)) = sigmoid(-8), about 3e-4
+    assert np.all(np.abs(gen.generator_loss_backward(confident_fake, saturating=True)) < 1e-3)
+    assert np.all(np.abs(gen.generator_loss_backward(confident_fake)) > 0.24)
+
+
+def test_torch_and_keras_dcgan_losses_equal_scratch():
+    from coursekit.keras import dcgan as kd
+    from coursekit.torch import dcgan as td
+
+    real, fake = logits(11, 8, "random"), logits(12, 8, "random")
+    expected_d, expected_g = gen.discriminator_loss(real, fake), gen.generator_loss(fake)
+    np.testing.assert_allclose(td.discriminator_loss(t(real), t(fake)).item(), expected_d, rtol=1e-12)
+    np.testing.assert_allclose(td.generator_loss(t(fake)).item(), expected_g, rtol=1e-12)
+    np.testing.assert_allclose(td.generator_loss(t(fake), saturating=True).item(),
+                               gen.generator_loss(fake, saturating=True), rtol=1e-12)
+    np.testing.assert_allclose(float(kd.discriminator_loss(real[:, None], fake[:, None])), expected_d, rtol=1e-5)
+    np.testing.assert_allclose(float(kd.generator_loss(fake[:, None])), expected_g, rtol=1e-5)
+    np.testing.assert_allclose(float(kd.generator_loss(fake[:, None], saturating=True)),
+                               gen.generator_loss(fake, saturating=True), rtol=1e-5)
+
+
+def vae_batch(n=5, side=4, k=2, seed=13):
+    rng = np.random.default_rng(seed)
+    return (rng.random((n, side, side)), 3 * rng.standard_normal((n, side * side)),
+            rng.standard_normal((n, k)), rng.standard_normal((n, k)))
+
+
+@pytest.mark.parametrize("pixel_mean", [False, True])
+def test_vae_losses_torch_keras_and_scratch_agree(pixel_mean):
+    from coursekit.keras import vae as kv
+    from coursekit.torch import vae as tv
+
+    x, z, mu, logvar = vae_batch()
+    loss, reconstruction, kl = tv.vae_loss(t(x), t(z), t(mu), t(logvar), pixel_mean=pixel_mean)
+    bce = F.binary_cross_entropy_with_logits(t(z), t(x.reshape(5, -1)), reduction="none")
+    expected = bce.mean() if pixel_mean else bce.sum(dim=1).mean()
+    np.testing.assert_allclose(reconstruction.item(), expected.item(), rtol=1e-12)
+    np.testing.assert_allclose(kl.item(), gen.gaussian_kl(mu, logvar).mean(), rtol=1e-12)
+    np.testing.assert_allclose(loss.item(), reconstruction.item() + kl.item(), rtol=1e-12)
+    keras_values = kv.vae_loss(x, z, mu, logvar, pixel_mean=pixel_mean)
+    np.testing.assert_allclose([float(v) for v in keras_values], [loss.item(), reconstruction.item(), kl.item()],
+                               rtol=1e-10)
+
+
+def test_torch_vae_trains():
+    from coursekit.torch import vae as tv
+
+    torch.manual_seed(0)
+    x = (torch.rand(64, 8, 8) > 0.5).float()
+    model = tv.VAE(n_pixels=64, hidden=32, latent=2)
+    logits, mu, logvar = model(x)
+    assert logits.shape == (64, 64) and mu.shape == logvar.shape == (64, 2)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    first = tv.train_step(model, optimizer, x)
+    for _ in range(30):
+        last = tv.train_step(model, optimizer, x)
+    assert set(first) == {"loss", "reconstruction", "kl"} and last["loss"] < first["loss"]
+
+
+def test_keras_vae_trains_with_its_train_step():
+    from coursekit.keras import vae as kv
+
+    keras.utils.set_random_seed(0)
+    x = (np.random.default_rng(0).random((64, 8, 8)) > 0.5).astype("float32")
+    model = kv.VAE(shape=(8, 8), hidden=32, latent=2)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2), jit_compile=False)
+    history = model.fit(x, batch_size=64, epochs=20, verbose=0).history
+    assert set(history) == {"loss", "reconstruction", "kl"}
+    assert history["loss"][-1] < history["loss"][0]
+    logits, mu, logvar = model(x[:3])
+    assert tuple(logits.shape) == (3, 64) and tuple(mu.shape) == (3, 2)
+
+
+@pytest.mark.parametrize("size, n_classes", [(16, 0), (28, 0), (16, 10)])
+def test_torch_dcgan_shapes_init_and_step(size, n_classes):
+    from coursekit.torch import dcgan as td
+
+    torch.manual_seed(0)
+    G = td.Generator(latent=8, size=size, width=8, n_classes=n_classes)
+    D = td.Discriminator(size=size, width=8, n_classes=n_classes)
+    labels = torch.arange(6) % 10 if n_classes else None
+    extra = () if labels is None else (labels,)
+    images = G(torch.randn(6, 8), *extra)
+    assert images.shape == (6, 1, size, size) and images.abs().max() <= 1
+    assert D(images, *extra).shape == (6,)
+    conv = [m.weight for m in G.modules() if isinstance(m, torch.nn.ConvTranspose2d)]
+    assert abs(torch.cat([w.flatten() for w in conv]).std().item() - 0.02) < 0.003
+    opt_g, opt_d = td.optimizers(G, D)
+    assert opt_g.defaults["betas"] == (0.5, 0.999) and opt_g.defaults["lr"] == 2e-4
+    before = [p.clone() for p in G.parameters()]
+    losses = td.train_step(G, D, opt_g, opt_d, images.detach(), labels)
+    assert np.isfinite(list(losses.values())).all()
+    assert all(not torch.equal(a, b) for a, b in zip(before, G.parameters()))
+
+
+@pytest.mark.parametrize("n_classes", [0, 10])
+def test_keras_dcgan_shapes_and_fit(n_classes):
+    from coursekit.keras import dcgan as kd
+
+    keras.utils.set_random_seed(0)
+    G, D = kd.generator(latent=8, size=16, width=8, n_classes=n_classes), kd.discriminator(16, 8, n_classes)
+    labels = np.arange(8) % 10
+    z = np.random.default_rng(0).standard_normal((8, 8)).astype("float32")
+    images = G([z, labels] if n_classes else z)
+    assert tuple(images.shape) == (8, 16, 16, 1)
+    images = images.numpy()
+    assert tuple(D([images, labels] if n_classes else images).shape) == (8, 1)
+    gan = kd.GAN(G, D, latent=8)
+    gan.compile(*kd.optimizers())
+    before = [w.numpy().copy() for w in G.trainable_weights]
+    data = (images, labels) if n_classes else (images,)
+    history = gan.fit(*data, batch_size=8, epochs=2, verbose=0).history
+    assert set(history) == {"d_loss", "g_loss"} and np.isfinite(history["d_loss"]).all()
+    assert all(not np.array_equal(a, w.numpy()) for a, w in zip(before, G.trainable_weights))
+
+
+def test_ring_of_gaussians_and_mode_coverage():
+    X, mode = gen.ring_of_gaussians(4000, seed=1)
+    assert X.shape == (4000, 2) and X.dtype == np.float32 and mode.dtype == np.int64
+    np.testing.assert_array_equal(X, gen.ring_of_gaussians(4000, seed=1)[0])
+    share, good = gen.mode_coverage(X)
+    assert good > 0.99 and np.all(np.abs(share - 1 / 8) < 0.02)
+    share, good = gen.mode_coverage(np.repeat(gen.ring_centres()[[3]], 100, axis=0))
+    assert good == 1.0 and share[3] == 1.0 and share.sum() == 1.0
+    assert gen.mode_coverage(np.zeros((10, 2)))[1] == 0.0
+
+
+def test_mode_collapse_demo_is_deterministic():
+    from coursekit.torch.ring_gan import train_ring_gan
+
+    runs = [train_ring_gan(epochs=2, steps_per_epoch=20, lr_d=3e-4, seed=3) for _ in range(2)]
+    for key in ("d_loss", "g_loss"):
+        assert runs[0][key] == runs[1][key]
+    for a, b in zip(runs[0]["samples"], runs[1]["samples"]):
+        np.testing.assert_array_equal(a, b)
+    assert runs[0]["samples"][0].shape == (1000, 2)
+    other = train_ring_gan(epochs=1, steps_per_epoch=20, lr_d=3e-4, seed=4)
+    assert not np.array_equal(other["samples"][0], runs[0]["samples"][0])

@@ -23,23 +23,34 @@ def predict_labels(outputs: torch.Tensor) -> torch.Tensor:
     return (outputs >= 0).long() if outputs.ndim == 1 else outputs.argmax(dim=-1)
 
 
+def model_device(model: nn.Module) -> torch.device:
+    """The device of ``model``'s first parameter (or buffer): where its inputs must go."""
+    for tensor in (*model.parameters(), *model.buffers()):
+        return tensor.device
+    raise ValueError("the model has no parameters or buffers, so it has no device to run on")
+
+
 @torch.no_grad()
-def evaluate(model: nn.Module, loader, loss_fn: Callable, device: str | torch.device = "cpu") -> dict[str, float]:
-    """Mean loss and accuracy of ``model`` over ``loader`` (weighted by batch size)."""
+def evaluate(model: nn.Module, loader, loss_fn: Callable) -> dict[str, float]:
+    """Mean loss and accuracy of ``model`` over ``loader`` (weighted by batch size).
+
+    Each batch is moved to the model's device; the sums stay there and are read once at the end.
+    """
+    device = model_device(model)
     model.eval()
-    total_loss, correct, count = 0.0, 0, 0
+    total_loss, correct, count = torch.zeros((), device=device), torch.zeros((), device=device, dtype=torch.int64), 0
     for x, y in loader:
         x, y = x.to(device), y.to(device)
         out = model(x)
-        total_loss += float(loss_fn(out, y)) * len(y)
-        correct += int((predict_labels(out) == y.long()).sum())
+        total_loss += loss_fn(out, y).detach() * len(y)
+        correct += (predict_labels(out) == y.long()).sum()
         count += len(y)
-    return {"loss": total_loss / count, "accuracy": correct / count}
+    return {"loss": total_loss.item() / count, "accuracy": correct.item() / count}
 
 
 def train(model: nn.Module, loader, loss_fn: Callable, optimizer: torch.optim.Optimizer,
-          epochs: int = 1, val_loader=None, device: str | torch.device | None = None) -> dict[str, list[float]]:
-    """Train ``model`` in place and return its history.
+          epochs: int = 1, val_loader=None) -> dict[str, list[float]]:
+    """Train ``model`` in place, on the device of its parameters, and return its history.
 
     Args:
         model: maps a batch ``x`` to outputs accepted by ``loss_fn``.
@@ -48,15 +59,13 @@ def train(model: nn.Module, loader, loss_fn: Callable, optimizer: torch.optim.Op
         optimizer: built over ``model.parameters()``.
         epochs: passes over ``loader``.
         val_loader: optional held-out batches, evaluated after each epoch.
-        device: where to run; defaults to the device of the model's parameters.
 
     Returns:
         ``{"loss": [...], "accuracy": [...]}`` per epoch (measured over the
         training set after the epoch), plus ``val_loss`` / ``val_accuracy`` when
         ``val_loader`` is given: the keys Keras uses.
     """
-    device = device or next(model.parameters()).device
-    model.to(device)
+    device = model_device(model)
     history: dict[str, list[float]] = {}
     for _ in range(epochs):
         model.train()
@@ -66,9 +75,9 @@ def train(model: nn.Module, loader, loss_fn: Callable, optimizer: torch.optim.Op
             loss = loss_fn(model(x), y)
             loss.backward()
             optimizer.step()
-        results = evaluate(model, loader, loss_fn, device)
+        results = evaluate(model, loader, loss_fn)
         if val_loader is not None:
-            results |= {f"val_{k}": v for k, v in evaluate(model, val_loader, loss_fn, device).items()}
+            results |= {f"val_{k}": v for k, v in evaluate(model, val_loader, loss_fn).items()}
         for key, value in results.items():
             history.setdefault(key, []).append(value)
     return history

@@ -1,5 +1,7 @@
 """coursekit.grading: conversions that trust nothing, and messages a student can act on."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -92,3 +94,35 @@ def test_keras_values_are_converted():
 
     assert_close(keras.Variable([1.0, 2.0]), [1.0, 2.0])
     assert_close(keras.ops.convert_to_tensor([3.0]), [3.0])
+
+
+def test_passing_checks_return_nothing_to_print():
+    assert assert_shape(np.zeros((2, 3)), (2, 3)) is None
+    assert assert_dtype(np.zeros(2), "float") is None
+    assert assert_close(1.0, 1.0) is None and assert_equal(1, 1) is None
+
+
+def test_a_student_sees_the_message_not_the_grading_library():
+    """In a Jupyter kernel a failed check is an error output (nbgrader counts it) whose traceback shows
+    the test cell's line and the message, and no frame of coursekit.grading; a passing check shows nothing."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in [
+        "import numpy as np\nfrom coursekit.grading import assert_close, assert_shape",
+        "assert_shape(np.zeros(3), (3,), name='db')",
+        "x = 1\nassert_close(np.array([1.0, 2.0]), [1.0, 2.5], name='db for a batch')",
+        "def student():\n    return [1.0] + None\nstudent()",
+    ]])
+    NotebookClient(nb, timeout=60, allow_errors=True, kernel_name="python3").execute()
+    passing, failing, other = nb.cells[1], nb.cells[2], nb.cells[3]
+    assert passing.outputs == []
+    [error] = failing.outputs
+    assert error.output_type == "error" and error.ename == "GradingError"
+    assert "db for a batch: 1 of 2 values differ" in error.evalue
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+    assert "assert_close(np.array([1.0, 2.0])" in text, "the test cell's line is shown"
+    assert "grading" not in text.replace("coursekit.grading import", "").replace("GradingError", ""), text
+    assert len(text.splitlines()) <= 8, text
+    [error] = other.outputs
+    assert error.ename == "TypeError" and "student()" in "\n".join(error.traceback), "other errors keep their frames"

@@ -14,11 +14,19 @@ counts it as a failed test) with a message that says what was expected::
     Traceback (most recent call last):
     ...
     coursekit.grading.GradingError: perceptron_update(...)[0]: 1 of 2 values differ ...
+
+A student reads a failure without this module's own frames: in IPython (Jupyter, Colab, the
+grader's kernel) importing this module registers a handler that shows a :class:`GradingError`
+with the student's frames only (the test cell's line and the message); under pytest the helpers
+hide themselves with ``__tracebackhide__``. A passing check returns ``None``, so it prints nothing
+as the last line of a cell.
 """
 
 from __future__ import annotations
 
 import sys
+import types
+from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +37,36 @@ _NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
 class GradingError(AssertionError):
     """A test failed; the message is written for the student."""
+
+
+_HERE = str(Path(__file__).resolve().parent)
+
+
+def _student_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """``tb`` without the frames of this package (the helpers' own code)."""
+    frames = []
+    while tb is not None:
+        if not str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_HERE):
+            frames.append(tb)
+        tb = tb.tb_next
+    result = None
+    for frame in reversed(frames):
+        result = types.TracebackType(result, frame.tb_frame, frame.tb_lasti, frame.tb_lineno)
+    return result
+
+
+def _show_grading_error(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: the usual error output, less this package's frames."""
+    shell.showtraceback((etype, value, _student_frames(tb)), tb_offset=tb_offset)
+
+
+def _register_with_ipython() -> None:
+    """Show :class:`GradingError` without the helpers' frames in a running IPython (no-op elsewhere)."""
+    if "IPython" not in sys.modules:
+        return
+    shell = sys.modules["IPython"].get_ipython()
+    if shell is not None:
+        shell.set_custom_exc((GradingError,), _show_grading_error)
 
 
 def _framework_tensor_to_numpy(value):
@@ -56,6 +94,7 @@ def as_array(value, name: str = "value") -> np.ndarray:
         GradingError: for anything else (``None``, strings, arbitrary objects,
             ragged lists, lists of non-numbers).
     """
+    __tracebackhide__ = True
     converted = _framework_tensor_to_numpy(value)
     if converted is None:
         if not isinstance(value, (bool, int, float, np.generic, np.ndarray, list, tuple)):
@@ -75,27 +114,28 @@ def as_array(value, name: str = "value") -> np.ndarray:
 
 def as_float(value, name: str = "value") -> float:
     """A plain Python ``float`` from a number, a 0-d/one-element array or tensor."""
+    __tracebackhide__ = True
     array = as_array(value, name)
     if array.size != 1:
         raise GradingError(f"{name} should be a single number, but it has shape {array.shape}")
     return float(array.reshape(()).item())
 
 
-def assert_shape(value, shape: tuple[int, ...], name: str = "value") -> np.ndarray:
-    """Check ``value``'s shape; returns it as an array for further checks."""
+def assert_shape(value, shape: tuple[int, ...], name: str = "value") -> None:
+    """Check ``value``'s shape (use :func:`as_array` for the array itself)."""
+    __tracebackhide__ = True
     array = as_array(value, name)
     if array.shape != tuple(shape):
         raise GradingError(f"{name}: expected shape {tuple(shape)}, got shape {array.shape}")
-    return array
 
 
-def assert_dtype(value, kind: str, name: str = "value") -> np.ndarray:
+def assert_dtype(value, kind: str, name: str = "value") -> None:
     """Check the kind of numbers: ``"float"``, ``"int"`` (signed or unsigned) or ``"bool"``."""
+    __tracebackhide__ = True
     kinds = {"float": "f", "int": "iu", "bool": "b"}
     array = as_array(value, name)
     if array.dtype.kind not in kinds[kind]:
         raise GradingError(f"{name}: expected {kind} numbers, got dtype {array.dtype}")
-    return array
 
 
 def assert_close(actual, expected, name: str = "value", rtol: float = 1e-5, atol: float = 1e-8) -> None:
@@ -104,6 +144,7 @@ def assert_close(actual, expected, name: str = "value", rtol: float = 1e-5, atol
     ``expected`` is the test's own value; shapes must match exactly (no
     broadcasting) and NaN never matches.
     """
+    __tracebackhide__ = True
     got = as_array(actual, name).astype(np.float64)
     want = np.array(expected, dtype=np.float64)
     if got.shape != want.shape:
@@ -123,6 +164,7 @@ def assert_close(actual, expected, name: str = "value", rtol: float = 1e-5, atol
 
 def assert_equal(actual, expected, name: str = "value") -> None:
     """Exact equality of numbers (labels, counts); shapes must match."""
+    __tracebackhide__ = True
     got = as_array(actual, name)
     want = np.array(expected)
     if got.shape != want.shape:
@@ -135,3 +177,5 @@ def assert_equal(actual, expected, name: str = "value") -> None:
             f"first at index {index}: got {got[index].item()!r}, expected {want[index].item()!r}"
         )
 
+
+_register_with_ipython()

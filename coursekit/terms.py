@@ -74,7 +74,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
     "04_activations/activations": [
         ("activation function", "활성화 함수", "the nonlinear function applied to a layer's weighted sums; without it, stacked layers collapse into one linear map"),
         ("sigmoid", "시그모이드 함수", "σ(x) = 1/(1 + e^−x), in (0, 1): the output of a binary (or multi-label) classifier"),
-        ("hyperbolic tangent (tanh)", "탄젠트 함수", "(e^x − e^−x)/(e^x + e^−x), in (−1, 1): a zero-centred sigmoid, 2σ(2x) − 1"),
+        ("hyperbolic tangent (tanh)", "하이퍼볼릭 탄젠트 (쌍곡탄젠트)", "(e^x − e^−x)/(e^x + e^−x), in (−1, 1): a zero-centred sigmoid, 2σ(2x) − 1"),
         ("ReLU", "렐루 함수", "max(x, 0): the default activation of hidden layers"),
         ("leaky ReLU", "리키 렐루", "x for x > 0, else a·x with a small slope a, so a unit never stops learning entirely"),
         ("softmax", "소프트맥스 함수", "e^z_i / Σ_j e^z_j: k scores into k probabilities that sum to 1, the output of a multi-class classifier"),
@@ -89,7 +89,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("loss function", "손실 함수", "one number that measures how wrong the predictions are; training minimises it"),
         ("mean squared error (MSE)", "평균제곱오차", "the mean of (ŷ − y)²: the loss for regression"),
         ("cross-entropy", "교차 엔트로피", "H(p, q) = −Σ p log q: how far the predicted distribution q is from the target p; the loss for classification"),
-        ("binary / categorical cross-entropy", "이진 / 범주형 크로스엔트로피", "cross-entropy of one sigmoid output (yes/no) / of a softmax over k classes: −log of the true class's probability"),
+        ("binary / categorical cross-entropy", "이진 / 범주형 교차 엔트로피", "cross-entropy of one sigmoid output (yes/no) / of a softmax over k classes: −log of the true class's probability"),
         ("from logits", "로짓 입력", "a loss that applies the sigmoid or softmax itself, stably; Keras losses expect probabilities unless from_logits=True"),
         ("entropy", "엔트로피", "H(p) = −Σ p log p: the uncertainty of p, the smallest cross-entropy any prediction can reach"),
         ("KL divergence", "KL 발산 (쿨백-라이블러 발산)", "KL(p‖q) = Σ p log(p/q) = H(p, q) − H(p) ≥ 0; 0 only when q = p, and not symmetric"),
@@ -123,45 +123,109 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
-CHAPTER_NAMES = {"mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
+CHAPTER_NAMES = {"backprop": "Backpropagation", "mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
 
-def _chapter_title(page: str) -> str:
-    """``"01_perceptron/perceptron"`` -> ``"1. Perceptron"``."""
-    number, _, topic = page.split("/")[0].partition("_")
-    return f"{int(number)}. {CHAPTER_NAMES.get(topic, topic.replace('_', ' ').capitalize())}"
+#: the 19 initial consonants of Hangul syllables, in 가나다 order (Unicode orders syllables the same way)
+_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 
 
-def _table(rows: list[tuple[str, str, str]], with_chapter: list[str] | None = None) -> str:
-    head = ("| English | 한국어 | meaning |" + (" chapter |" if with_chapter else ""))
-    rule = "|---|---|---|" + ("---|" if with_chapter else "")
-    lines = [head, rule]
-    for i, (en, ko, meaning) in enumerate(rows):
-        lines.append(f"| **{en}** | {ko} | {meaning} |" + (f" {with_chapter[i]} |" if with_chapter else ""))
-    return "\n".join(lines)
+class Rendered:
+    """A table for a notebook output: Markdown for Jupyter, Colab and the book, plain text for nbval."""
+
+    def __init__(self, markdown: str, text: str) -> None:
+        self.markdown, self.text = markdown, text
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _page_title(page: str) -> str:
+    """``"01_perceptron/gradient_descent"`` -> ``"1. Perceptron · gradient descent"``."""
+    folder, name = page.split("/")
+    number, _, topic = folder.partition("_")
+    chapter = f"{int(number)}. {CHAPTER_NAMES.get(topic, topic.replace('_', ' ').capitalize())}"
+    return chapter if name == topic else f"{chapter} · {name.replace('_', ' ')}"
+
+
+def _page_link(page: str) -> str:
+    """A Markdown link from ``book/appendix/`` to the page; Jupyter and the book both follow it."""
+    return f"[{_page_title(page)}](../{page}.ipynb)"
+
+
+def _terms(page: str) -> list[tuple[str, str, str]]:
+    if page not in TERMS:
+        raise KeyError(f"no key terms for page {page!r}; known: {sorted(TERMS)}")
+    return TERMS[page]
 
 
 def key_terms_markdown(page: str) -> str:
-    """The key-terms box of ``page`` as MyST Markdown (an admonition holding a table)."""
-    if page not in TERMS:
-        raise KeyError(f"no key terms for page {page!r}; known: {sorted(TERMS)}")
-    return f":::{{admonition}} Key terms · 핵심 용어\n:class: tip\n\n{_table(TERMS[page])}\n:::\n"
+    """The key-terms box of ``page``: a title line and a Markdown table (no Sphinx or MyST directive)."""
+    rows = [f"| **{_cell(en)}** | {_cell(ko)} | {_cell(meaning)} |" for en, ko, meaning in _terms(page)]
+    return "\n".join(['<div class="key-terms">', "", "**Key terms · 핵심 용어**", "",
+                      "| English | 한국어 | meaning |", "|---|---|---|", *rows, "", "</div>", ""])
+
+
+def key_terms(page: str) -> Rendered:
+    """The key-terms box of ``page``, for the last cell of a notebook (tagged ``remove-input``)."""
+    text = "\n".join(["Key terms · 핵심 용어", *(f"- {en} · {ko}: {meaning}" for en, ko, meaning in _terms(page))])
+    return Rendered(key_terms_markdown(page), text)
+
+
+def _all_terms() -> list[tuple[str, str, str, str]]:
+    """Every ``(English, Korean, meaning, page)`` of the course."""
+    return [(en, ko, meaning, page) for page, terms in TERMS.items() for en, ko, meaning in terms]
+
+
+def hangul_initial(word: str) -> str:
+    """The index letter of ``word`` in a 가나다 index: its initial consonant (``"경사"`` -> ``"ㄱ"``).
+
+    Words that do not start with a Hangul syllable (``"Adam"``, ``"KL 발산"``) get ``"A–Z"``.
+    """
+    code = ord(word[0]) - 0xAC00
+    return _INITIALS[code // 588] if 0 <= code < 11172 else "A–Z"
+
+
+def hangul_key(word: str) -> tuple[int, str]:
+    """Sort key of a 가나다 index: Hangul words in dictionary order, then the others alphabetically."""
+    return (0, word) if hangul_initial(word) != "A–Z" else (1, word.lower())
 
 
 def glossary_markdown() -> str:
-    """Every chapter's terms in one table, sorted by the English term."""
-    rows = sorted(((term, chapter) for chapter, terms in TERMS.items() for term in terms), key=lambda r: r[0][0].lower())
-    return _table([term for term, _ in rows], with_chapter=[_chapter_title(c) for _, c in rows])
+    """Every term in one table sorted by the English term, each linked to the page that defines it."""
+    rows = sorted(_all_terms(), key=lambda r: r[0].lower())
+    lines = ["| English | 한국어 | meaning | page |", "|---|---|---|---|"]
+    lines += [f"| **{_cell(en)}** | {_cell(ko)} | {_cell(meaning)} | {_page_link(page)} |" for en, ko, meaning, page in rows]
+    return "\n".join(lines) + "\n"
 
 
-def key_terms(page: str):
-    """Display the key-terms box of ``page`` in a notebook."""
-    from IPython.display import Markdown
+def glossary_korean_markdown() -> str:
+    """The 가나다 index: every term sorted by its Korean name, grouped by initial consonant."""
+    rows = sorted(_all_terms(), key=lambda r: hangul_key(r[1]))
+    lines = ["| | 한국어 | English | page |", "|---|---|---|---|"]
+    previous = None
+    for en, ko, _, page in rows:
+        initial = hangul_initial(ko)
+        letter, previous = ("**" + initial + "**" if initial != previous else ""), initial
+        lines.append(f"| {letter} | {_cell(ko)} | {_cell(en)} | {_page_link(page)} |")
+    return "\n".join(lines) + "\n"
 
-    return Markdown(key_terms_markdown(page))
+
+def glossary() -> Rendered:
+    """The glossary sorted by English, for a notebook cell."""
+    text = "\n".join(f"{en} · {ko}: {meaning} ({_page_title(page)})"
+                     for en, ko, meaning, page in sorted(_all_terms(), key=lambda r: r[0].lower()))
+    return Rendered(glossary_markdown(), text)
 
 
-def glossary():
-    """Display the whole glossary in a notebook."""
-    from IPython.display import Markdown
-
-    return Markdown(glossary_markdown())
+def glossary_korean() -> Rendered:
+    """The 가나다 index of the glossary, for a notebook cell."""
+    text = "\n".join(f"{hangul_initial(ko)} {ko} · {en} ({_page_title(page)})"
+                     for en, ko, _, page in sorted(_all_terms(), key=lambda r: hangul_key(r[1])))
+    return Rendered(glossary_korean_markdown(), text)

@@ -5,6 +5,7 @@ number out of a meta tensor (``.item()``) has no value to give, so the mode answ
 
 from __future__ import annotations
 
+import importlib
 import inspect
 
 import pytest
@@ -80,8 +81,25 @@ def test_single_layer_losses_and_gradient_norms_stay_on_the_model_device():
     assert norms.shape == (2,)
 
 
-def test_no_helper_has_a_device_default():
-    for module in (coursekit.torch.mlp, coursekit.torch.perceptron, coursekit.torch.training):
+def test_generative_training_steps_stay_on_the_model_device():
+    from coursekit.torch import dcgan, ring_gan, vae
+
+    model = vae.VAE(n_pixels=16, hidden=8, latent=2).to(META)
+    generator, discriminator = ring_gan.MLPGenerator(2, 8).to(META), ring_gan.MLPDiscriminator(8).to(META)
+    sgd = [torch.optim.SGD(m.parameters(), lr=0.1) for m in (model, generator, discriminator)]
+    with RecordDevices() as mode:
+        vae.train_step(model, sgd[0], torch.empty(4, 4, 4, device=META))
+        dcgan.train_step(generator, discriminator, sgd[1], sgd[2], torch.empty(4, 2, device=META))
+    assert mode.on_cpu() == []
+
+
+def test_no_helper_has_a_device_argument():
+    import pkgutil
+
+    import coursekit.torch
+
+    for info in pkgutil.iter_modules(coursekit.torch.__path__):
+        module = importlib.import_module(f"coursekit.torch.{info.name}")
         for name, function in inspect.getmembers(module, inspect.isfunction):
             if function.__module__ == module.__name__:
                 assert "device" not in inspect.signature(function).parameters, f"{module.__name__}.{name}"

@@ -84,7 +84,7 @@ def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.nd
     if legend:
         names = list(class_names) if class_names is not None else [f"class {k}" for k in range(classes)]
         handles = [Patch(color=CLASS_COLOURS[k], label=names[k]) for k in range(classes)]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(classes, 3),
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=min(classes, 3),
                   frameon=False, fontsize=9, handlelength=1.0, columnspacing=1.0)
     return ax
 
@@ -242,8 +242,8 @@ def plot_network(sizes: Sequence[int], labels: Sequence[str] | None = None,
     x_gap = 2.0
     xlim = (-0.6, (len(sizes) - 1) * x_gap + 0.6)
     ylim = (-(tallest - 1) / 2 - 1.0, (tallest - 1) / 2 + 0.5)
-    if ax is None:  # 0.6 inch per unit (the gap between two neurons), at most 7 inches wide
-        scale = min(0.6, 7.0 / np.ptp(xlim))
+    if ax is None:  # 0.9 inch per unit (the gap between two neurons), at most 7 inches wide
+        scale = min(0.9, 7.0 / np.ptp(xlim))
         ax = plt.subplots(figsize=(scale * np.ptp(xlim), scale * np.ptp(ylim) + 0.3))[1]
 
     def column(layer: int) -> tuple[list[float], list[int | None]]:

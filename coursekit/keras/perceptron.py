@@ -24,8 +24,9 @@ def step(z):
 
 
 def perceptron_loss(y_true, z):
-    """Mean of ``(step(z) - y) * z``: SGD on it, one sample at a time, is the perceptron rule.
+    """Mean of ``(step(z) - y) * z``, the perceptron criterion.
 
+    SGD on it, one sample at a time, is the perceptron rule.
     Keras's argument order: ``(y_true, y_pred)``; ``y_pred`` is the logit ``z``.
     """
     z = ops.reshape(z, (-1,))

@@ -55,14 +55,18 @@ class Perceptron:
         return step(self.net_input(X))
 
     def update(self, x: np.ndarray, y: int) -> int:
-        """Apply the learning rule to one sample ``x`` ``(d,)``; return 1 on a mistake, else 0."""
+        """Apply the learning rule to one sample ``x`` ``(d,)``.
+
+        Returns:
+            1 on a mistake, else 0.
+        """
         error = int(y) - int(step(self.net_input(x[None, :]))[0])
         self.w = self.w + self.lr * error * np.asarray(x, dtype=float)
         self.b = self.b + self.lr * error
         return abs(error)
 
     def fit(self, X: np.ndarray, y: np.ndarray, epochs: int = 10) -> list[int]:
-        """Sweep the data in order ``epochs`` times; stop early after an epoch with no mistake.
+        """Sweep the data in order ``epochs`` times, or until an epoch has no mistake.
 
         Returns:
             the number of mistakes in each epoch that ran.
@@ -89,7 +93,7 @@ class LogisticUnit:
     """
 
     def __init__(self, n_features: int, rng: np.random.Generator | None = None):
-        w = 0.01 * rng.standard_normal(n_features) if rng is not None else np.zeros(n_features)
+        w = np.zeros(n_features) if rng is None else 0.01 * rng.standard_normal(n_features)
         self.params = {"w": w, "b": np.zeros(())}
 
     def forward(self, X: np.ndarray) -> np.ndarray:
@@ -104,7 +108,8 @@ class LogisticUnit:
         """Mean binary cross-entropy, computed stably from the net input."""
         z = np.asarray(X) @ self.params["w"] + self.params["b"]
         # -[y log s(z) + (1-y) log(1-s(z))] = max(z, 0) - y z + log(1 + e^-|z|)
-        return float(np.mean(np.maximum(z, 0) - np.asarray(y) * z + np.log1p(np.exp(-np.abs(z)))))
+        losses = np.maximum(z, 0) - np.asarray(y) * z + np.log1p(np.exp(-np.abs(z)))
+        return float(np.mean(losses))
 
     def gradients(self, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
         """``{"w": (d,), "b": ()}``: the gradient of :meth:`loss` for each parameter."""

@@ -40,9 +40,12 @@ def minibatches(n: int, batch_size: int | None, rng: np.random.Generator) -> Ite
         yield order[start:start + batch_size]
 
 
-def gradient_descent(model, X: np.ndarray, y: np.ndarray, lr: float = 0.1, epochs: int = 10,
-                     batch_size: int | None = None, seed: int = 0) -> list[float]:
-    """Train ``model`` in place with plain gradient descent, ``p <- p - lr * dL/dp`` for each parameter.
+def gradient_descent(model, X: np.ndarray, y: np.ndarray, lr: float = 0.1,
+                     epochs: int = 10, batch_size: int | None = None,
+                     seed: int = 0) -> list[float]:
+    """Train ``model`` in place with plain gradient descent.
+
+    Every parameter ``p`` takes the step ``p <- p - lr * dL/dp`` on every batch.
 
     Args:
         model: see the module docstring.

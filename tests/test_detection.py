@@ -103,3 +103,18 @@ def test_detectors_output_the_grid_and_train():
     assert k.output_shape == (None, 8, 8, 13)
     assert k.count_params() == sum(p.numel() for p in model.parameters()) + 2 * sum(  # + BN moving stats
         m.num_features for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d))
+
+
+def test_course_checkpoint_scores_what_the_registry_says():
+    from coursekit import weights
+    from coursekit.scratch.metrics import mean_average_precision
+    from coursekit.torch.detection import TinyYOLO, predict
+
+    model = TinyYOLO()
+    model.load_state_dict(torch.load(weights.path("yolo_scenes"), weights_only=True))
+    held_out = data.scenes(200, seed=1)
+    result = mean_average_precision(predict(model, held_out.images, score_threshold=0.01), held_out.targets())
+    stored = weights.registry()["yolo_scenes"]["metrics"]
+    for key in ("map", "map_50", "map_75"):
+        assert result[key] == pytest.approx(stored[key], abs=0.01), key
+    assert result["map_50"] > 0.8

@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# pytest workers for `make test` (measured in README, "Time budget"); every worker and every
+# notebook kernel computes with one thread (conftest.py sets COURSEKIT_THREADS=1).
+WORKERS ?= 2
 
 .PHONY: book test install system-deps release bench clean
 
@@ -28,13 +31,13 @@ system-deps:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium chromium-driver >/dev/null; }
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS)
 
 release: $(STAMP)
 	$(BIN)/coursekit release
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/notebooks.py
+	COURSEKIT_THREADS=1 $(BIN)/python benchmarks/notebooks.py
 
 clean:
 	rm -rf _build .pytest_cache

@@ -10,13 +10,29 @@ plain ``pytest`` runs everything:
 
 As nbval documents, images are left out of the comparison; stderr is too (framework
 start-up logs vary from machine to machine, and the book never shows stderr).
+
+Parallel runs (``make test`` runs ``pytest -n 2``; pyproject.toml makes ``--dist loadscope``
+the default): every process computes with one thread (``COURSEKIT_THREADS=1``, set below
+before anything loads a compute library, so test workers and notebook kernels inherit it;
+set it yourself to override). The cells of one notebook, and the tests that share a
+module-scoped fixture (the book build, a graded class), form one group that a single worker
+runs in order; the slowest groups are queued first so that they do not finish last, alone.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
+
+os.environ.setdefault("COURSEKIT_THREADS", "1")  # noqa: E402  (before NumPy, torch or TensorFlow load)
+
 from pathlib import Path
 
+import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
+
+import coursekit.runtime  # noqa: F401  (exports OMP_NUM_THREADS=1 and the rest of the thread limits)
 
 ROOT = Path(__file__).resolve().parent
 
@@ -51,3 +67,50 @@ def pytest_configure(config):
     config.option.nbval_current_env = True
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(ROOT / "tests" / "nbval_sanitize.cfg")
+
+
+SHARED_FIXTURE = re.compile(r"scope\s*=\s*[\"'](?:module|package|class)[\"']")
+
+
+@functools.cache
+def _shares_a_fixture(path: str) -> bool:
+    """Whether the test module at ``path`` (relative to the root) defines a module-, package- or class-scoped fixture."""
+    file = ROOT / path
+    return file.suffix == ".py" and bool(SHARED_FIXTURE.search(file.read_text()))
+
+
+def _scope(nodeid: str) -> str:
+    """The unit one xdist worker runs as a whole: a notebook, a test module with a shared fixture, else one test."""
+    path = nodeid.split("::")[0]
+    return path if path.endswith(".ipynb") or _shares_a_fixture(path) else nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n N``: xdist's load-scope scheduler, with the course's units (see :func:`_scope`).
+
+    (xdist's own ``--dist loadgroup`` marks do not reach pytest 9's node ids, so the units are
+    decided here, from the node ids alone, as xdist's scheduler sees them.)
+    """
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CourseScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _scope(nodeid)
+
+    return CourseScheduling(config, log)
+
+
+def _queue_rank(item: pytest.Item) -> int:
+    """Slow units first: the book build and browser, other slow tests, notebooks, then the rest."""
+    if item.nodeid.startswith("tests/test_book.py"):
+        return 0
+    if item.get_closest_marker("slow"):
+        return 1
+    return 2 if isinstance(item, IPyNbCell) else 3
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=_queue_rank)  # stable: keeps the order inside a notebook and a module

@@ -9,6 +9,12 @@ run repeatable on the same machine:
 * switches PyTorch and TensorFlow to deterministic kernels;
 * silences TensorFlow's start-up log lines;
 * in a Jupyter kernel, sets the course's figure style (:func:`coursekit.viz.style`);
+* with ``COURSEKIT_THREADS=N`` in the environment (the tests and ``make bench`` set 1),
+  limits every compute library to N threads: OpenMP, MKL, OpenBLAS and PyTorch through
+  their environment variables (set when ``coursekit`` is imported, so a kernel started
+  from that environment inherits them) and ``torch.set_num_threads`` / TensorFlow's
+  intra- and inter-op pools for frameworks already loaded. Unset (students at home),
+  every library keeps all cores;
 * picks the compute device: ``"cuda"`` when PyTorch sees a GPU, else ``"cpu"``.
   The environment variable ``COURSEKIT_DEVICE`` (``cpu`` or ``cuda``) overrides it.
 
@@ -23,9 +29,35 @@ import os
 import random
 import sys
 
-import numpy as np
-
 DEVICE_ENV = "COURSEKIT_DEVICE"
+THREADS_ENV = "COURSEKIT_THREADS"
+
+
+def threads() -> int | None:
+    """The thread limit ``COURSEKIT_THREADS`` asks for, or ``None`` (unset, empty or 0: no limit)."""
+    value = os.environ.get(THREADS_ENV, "").strip()
+    if not value or value == "0":
+        return None
+    if not value.isdigit():
+        raise ValueError(f"{THREADS_ENV}={value!r}: expected a number of threads")
+    return int(value)
+
+
+def thread_env(n: int) -> dict[str, str]:
+    """The environment variables that limit OpenMP, BLAS, PyTorch and TensorFlow to ``n`` threads.
+
+    They take effect in processes started with them (notebook kernels, test workers),
+    and in this one for libraries not yet loaded.
+    """
+    names = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
+             "TF_NUM_INTEROP_THREADS", THREADS_ENV)
+    return {name: str(n) for name in names}
+
+
+if threads():  # before NumPy loads OpenBLAS
+    os.environ.update(thread_env(threads()))
+
+import numpy as np  # noqa: E402
 
 _state: dict[str, int | None] = {"seed": None}
 
@@ -65,6 +97,7 @@ def setup(seed: int = 0) -> str:
         ``"cuda"`` or ``"cpu"`` (see :func:`device`).
     """
     _state["seed"] = int(seed)
+    limit_threads()
     random.seed(seed)
     np.random.seed(seed)
     if "torch" in sys.modules:
@@ -81,6 +114,25 @@ def setup(seed: int = 0) -> str:
 def current_seed() -> int | None:
     """The seed passed to the last :func:`setup` call, or ``None``."""
     return _state["seed"]
+
+
+def limit_threads() -> None:
+    """Apply ``COURSEKIT_THREADS`` to PyTorch and TensorFlow if they are loaded (no-op when unset)."""
+    n = threads()
+    if n is None:
+        return
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_num_threads(n)
+    if "tensorflow" in sys.modules:
+        import tensorflow as tf
+
+        try:  # possible only before TensorFlow runs its first operation; the environment covers the rest
+            tf.config.threading.set_intra_op_parallelism_threads(n)
+            tf.config.threading.set_inter_op_parallelism_threads(n)
+        except RuntimeError:
+            pass
 
 
 def seed_torch(seed: int) -> None:

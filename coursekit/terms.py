@@ -120,6 +120,26 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("weight decay", "가중치 감쇠", "shrinking the weights a little every step: added to the gradient (PyTorch) or applied directly (Keras, AdamW)"),
         ("learning-rate schedule", "학습률 스케줄", "changing the learning rate during training"),
     ],
+    "09_pretrained/architectures": [
+        ("ImageNet / ILSVRC", "이미지넷 / ILSVRC", "about 14 M labelled photographs; its challenge used 1,000 classes and ~1.28 M training images"),
+        ("top-5 error", "top-5 오류율", "the share of images whose true class is not among the model's five most probable classes"),
+        ("residual learning", "잔차 학습", "layers learn the correction F(x) = H(x) − x and the block outputs F(x) + x"),
+        ("skip connection", "스킵 연결", "a path that carries a block's input around its layers and adds it to their output"),
+        ("identity mapping", "항등 매핑", "the skip path passes x unchanged, so a block can do nothing by pushing F to zero"),
+        ("Inception block", "인셉션 모듈", "1×1, 3×3, 5×5 convolutions and pooling in parallel, concatenated along the channels"),
+        ("1×1 convolution", "1×1 합성곱", "a per-pixel dense layer across channels; reduces the channels before costly convolutions"),
+    ],
+    "09_pretrained/transfer": [
+        ("pretrained model", "사전 학습 모델", "a network already trained on a large source task, reused with its weights"),
+        ("backbone", "백본", "the feature-extracting part of a network (everything but the classifier head)"),
+        ("transfer learning", "전이 학습", "reusing what a model learned on one task to learn another with less data"),
+        ("preprocessing", "전처리", "the input scaling a backbone was trained with (and must be fed again): range, mean, channel order"),
+    ],
+    "09_pretrained/fine_tuning": [
+        ("feature extraction", "특징 추출", "freeze the backbone and train only a new head on its features"),
+        ("fine-tuning", "미세 조정", "unfreeze (part of) the pretrained backbone and train it further with a small learning rate"),
+        ("freezing", "동결", "excluding weights from training: requires_grad=False (PyTorch), trainable=False (Keras)"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough

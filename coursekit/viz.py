@@ -286,5 +286,74 @@ def plot_network(sizes: Sequence[int], labels: Sequence[str] | None = None,
     return ax
 
 
+def plot_block(branches: Sequence[Sequence[str]], merge: str, skip: str | None = None,
+               input_label: str = "input", ax=None, title: str | None = None):
+    """Draw a network block as a flow diagram: the input on top, parallel branches of layers,
+    and the operation that merges them at the bottom.
+
+    A residual block is one branch plus a ``skip`` arrow around it, merged by an addition; an
+    Inception block is four branches merged by a concatenation::
+
+        plot_block([["3×3 conv, BN, ReLU", "3×3 conv, BN"]], "add, ReLU", skip="identity")
+        plot_block([["1×1"], ["1×1", "3×3"], ["1×1", "5×5"], ["3×3 max pool", "1×1"]], "concatenate")
+
+    Args:
+        branches: for each branch, the labels of its layers, top to bottom.
+        merge: the label of the box that merges the branches (and the skip).
+        skip: label of an arrow from the input straight to the merge (``None``: no skip).
+        input_label: the label of the top box.
+        ax: matplotlib axes (a new figure when ``None``).
+        title: axes title.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    depth = max(len(b) for b in branches)
+    columns = len(branches) + (skip is not None)
+    longest = max(len(t) for t in [merge, input_label, *(t for b in branches for t in b)])
+    width, gap = max(1.4, 0.12 * longest), 0.3
+    xs = [i * (width + gap) for i in range(len(branches))]
+    centre = (xs[0] + xs[-1]) / 2
+    if ax is None:
+        ax = plt.subplots(figsize=(min(7.0, 1.5 + 1.35 * columns), 1.1 + 0.75 * (depth + 2)))[1]
+
+    def box(x, y, text, colour):
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.25), width, 0.5, boxstyle="round,pad=0.04",
+                                    fc=colour, ec="0.3", lw=1))
+        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+    def arrow(x0, y0, x1, y1, text=None):
+        ax.annotate("", (x1, y1), (x0, y0), arrowprops=dict(arrowstyle="->", color="0.35", lw=1))
+        if text:
+            ax.text((x0 + x1) / 2 + 0.08, (y0 + y1) / 2, text, fontsize=9, ha="left", va="center", color="0.25")
+
+    top, bottom = 0.0, -(depth + 1)
+    box(centre, top, input_label, "#DCEBF7")
+    box(centre, bottom, merge, "#D5EFE4")
+    for x, layers in zip(xs, branches):
+        ys = [-(k + 1) for k in range(len(layers))]
+        arrow(centre, top - 0.3, x, ys[0] + 0.3)
+        for k, (y, text) in enumerate(zip(ys, layers)):
+            box(x, y, text, "#FBE7C6")
+            if k:
+                arrow(x, ys[k - 1] - 0.3, x, y + 0.3)
+        if len(layers) < depth:  # a short branch runs down beside the others before it merges
+            ax.plot([x, x], [ys[-1] - 0.25, -depth - 0.3], color="0.35", lw=1)
+        arrow(x, -depth - 0.3, centre, bottom + 0.3)
+    right = xs[-1] + width / 2 + 0.2
+    if skip is not None:
+        skip_x = right + 0.3
+        ax.plot([centre + width / 2, skip_x, skip_x], [top, top, bottom], color=CLASS_COLOURS[1], lw=1.6)
+        ax.annotate("", (centre + width / 2, bottom), (skip_x, bottom),
+                    arrowprops=dict(arrowstyle="->", color=CLASS_COLOURS[1], lw=1.6))
+        ax.text(skip_x + 0.08, (top + bottom) / 2, skip, fontsize=9, color=CLASS_COLOURS[1], rotation=90,
+                ha="left", va="center")
+        right = skip_x + 0.5
+    ax.set(xlim=(xs[0] - width / 2 - 0.2, max(right, centre + width / 2 + 0.2)), ylim=(bottom - 0.5, top + 0.5),
+           title=title)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
 # Detection and segmentation drawings live in their own module; they are part of ``coursekit.viz``.
 from coursekit.viz_scenes import draw_boxes, draw_masks, draw_semantic  # noqa: E402, F401

@@ -76,6 +76,8 @@ PARTIAL = {
     "06_optimizers": ({"momentum_step", "keras_rmsprop_like_torch"},
                       {"test_momentum_step": 2, "test_torch_adagrad_like_keras": 0,
                        "test_keras_rmsprop_like_torch": 3, "test_adam_step": 0}),
+    "09_pretrained": ({"basic_block"},
+                      {"test_basic_block": 3, "test_transfer_classifier": 0, "test_keras_fine_tune": 0}),
 }
 
 

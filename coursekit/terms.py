@@ -140,10 +140,32 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("fine-tuning", "미세 조정", "unfreeze (part of) the pretrained backbone and train it further with a small learning rate"),
         ("freezing", "동결", "excluding weights from training: requires_grad=False (PyTorch), trainable=False (Keras)"),
     ],
+    "10_detection/detection": [
+        ("object detection", "객체 탐지", "finding every object in an image: a box, a class label and a confidence score for each"),
+        ("bounding box", "경계 상자", "the smallest axis-aligned rectangle around an object: (x₀, y₀, x₁, y₁) corners, or corner/centre and size"),
+        ("intersection over union (IoU)", "교집합 대 합집합 비 (IoU)", "the area two boxes (or masks) share divided by the area they cover together, in [0, 1]"),
+        ("confidence score", "신뢰도 점수", "how sure the detector is that a box holds an object of its class; detections are ranked by it"),
+        ("non-maximum suppression (NMS)", "비최대 억제", "keep the best-scoring box, drop the boxes overlapping it by IoU > a threshold, repeat"),
+        ("collate function", "콜레이트 함수", "how a DataLoader turns a list of samples into a batch; for detection it keeps ragged targets as a list"),
+    ],
+    "10_detection/map": [
+        ("true / false positive (detection)", "참 양성 / 거짓 양성", "a detection matched to a still unmatched true box of its class with IoU ≥ the threshold / one that is not"),
+        ("precision–recall curve", "정밀도-재현율 곡선", "precision against recall as the detections are taken in decreasing score"),
+        ("average precision (AP)", "평균 정밀도", "the area under one class's interpolated precision–recall curve"),
+        ("interpolated precision", "보간 정밀도", "the best precision at this recall or any higher one: the curve made non-increasing"),
+        ("mean average precision (mAP)", "평균 정밀도의 평균 (mAP)", "AP averaged over the classes; COCO also averages over IoU thresholds 0.50, 0.55, …, 0.95"),
+    ],
+    "10_detection/yolo": [
+        ("YOLO (You Only Look Once)", "YOLO", "a one-stage detector: one network maps the image to an S×S×(5B + C) grid of boxes and class probabilities"),
+        ("grid cell", "격자 셀", "one of the S×S parts of the image; the cell holding an object's centre is responsible for it"),
+        ("one-stage vs two-stage detector", "1단계 / 2단계 탐지기", "boxes straight from one forward pass (YOLO) vs proposals first, then a classifier per proposal (R-CNN)"),
+        ("responsible predictor", "담당 예측기", "of a cell's B boxes, the one with the highest IoU with the true box: only it is trained to fit that box"),
+        ("YOLO loss", "YOLO 손실", "a sum of squared errors: λcoord-weighted coordinates (√w, √h), confidences (λnoobj where no object) and classes"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
-CHAPTER_NAMES = {"backprop": "Backpropagation", "mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
+CHAPTER_NAMES = {"detection": "Object detection", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
 
 #: the 19 initial consonants of Hangul syllables, in 가나다 order (Unicode orders syllables the same way)
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"

@@ -118,3 +118,17 @@ def test_course_checkpoint_scores_what_the_registry_says():
     for key in ("map", "map_50", "map_75"):
         assert result[key] == pytest.approx(stored[key], abs=0.01), key
     assert result["map_50"] > 0.8
+
+
+def test_keras_detector_takes_the_torch_weights():
+    from coursekit.keras import detection as keras_detection
+    from coursekit.torch import detection as torch_detection
+
+    torch.manual_seed(0)
+    model = torch_detection.TinyYOLO(width=4)
+    torch_detection.train(model, data.scenes(8, seed=0), epochs=1, batch_size=4)  # non-trivial BN statistics
+    model.eval()
+    k = keras_detection.load_torch_state(keras_detection.tiny_yolo(width=4), model.state_dict())
+    images = data.scenes(4, seed=1).images
+    expected = model(torch.as_tensor(images).permute(0, 3, 1, 2)).detach().numpy()
+    np.testing.assert_allclose(k(images, training=False).numpy(), expected, atol=1e-5)

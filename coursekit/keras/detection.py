@@ -19,7 +19,7 @@ def tiny_yolo(B: int = 2, C: int = 3, width: int = 16, size: int = 64) -> keras.
     """Three conv-pool stages (size/8), two 3×3 convolutions, a 1×1 convolution to 5B + C channels."""
     def block(x, c):
         x = layers.Conv2D(c, 3, padding="same", use_bias=False)(x)
-        return layers.LeakyReLU(0.1)(layers.BatchNormalization()(x))
+        return layers.LeakyReLU(0.1)(layers.BatchNormalization(epsilon=1e-5)(x))  # PyTorch's ε
 
     inputs = keras.Input((size, size, 3))
     x = inputs
@@ -30,6 +30,23 @@ def tiny_yolo(B: int = 2, C: int = 3, width: int = 16, size: int = 64) -> keras.
     boxes = layers.Activation("sigmoid")(out[..., :5 * B])
     classes = layers.Softmax()(out[..., 5 * B:])
     return keras.Model(inputs, layers.Concatenate()([boxes, classes]), name="tiny_yolo")
+
+
+def load_torch_state(model: keras.Model, state: dict) -> keras.Model:
+    """Copy a :class:`coursekit.torch.detection.TinyYOLO` ``state_dict`` into :func:`tiny_yolo` (same sizes).
+
+    Convolution kernels go from PyTorch's ``(out, in, kh, kw)`` to Keras's ``(kh, kw, in, out)``; batch
+    normalisation keeps ``(γ, β, running mean, running variance)``. Layers are paired in order.
+    """
+    tensors = iter([v.numpy() for k, v in state.items() if not k.endswith("num_batches_tracked")])
+    for layer in model.layers:
+        if isinstance(layer, layers.Conv2D):
+            kernel = next(tensors).transpose(2, 3, 1, 0)
+            layer.set_weights([kernel, next(tensors)] if layer.use_bias else [kernel])
+        elif isinstance(layer, layers.BatchNormalization):
+            gamma, beta, mean, var = (next(tensors) for _ in range(4))
+            layer.set_weights([gamma, beta, mean, var])
+    return model
 
 
 def cell_boxes(xywh):

@@ -161,11 +161,68 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("one-stage vs two-stage detector", "1단계 / 2단계 탐지기", "boxes straight from one forward pass (YOLO) vs proposals first, then a classifier per proposal (R-CNN)"),
         ("responsible predictor", "담당 예측기", "of a cell's B boxes, the one with the highest IoU with the true box: only it is trained to fit that box"),
         ("YOLO loss", "YOLO 손실", "a sum of squared errors: λcoord-weighted coordinates (√w, √h), confidences (λnoobj where no object) and classes"),
+    "00_tools/deep_learning": [
+        ("deep learning", "딥러닝", "machine learning with many-layered neural networks whose features are all learned from data"),
+        ("GPU", "그래픽 처리 장치 (GPU)", "a processor with thousands of arithmetic units; it runs the matrix products of training in parallel"),
+        ("FLOP/s", "초당 부동소수점 연산", "floating-point operations per second; an n × n matrix product costs 2n³ of them"),
+        ("device", "디바이스", "where a tensor lives and its operations run: \"cpu\" or \"cuda\"; PyTorch moves data with .to(device)"),
+    ],
+    "00_tools/tensors": [
+        ("tensor", "텐서", "an n-dimensional array with one dtype and a shape; the data and the weights of every network"),
+        ("shape, rank", "형상, 차원 수", "the size along each axis, e.g. (n, c, h, w); the rank is the number of axes"),
+        ("dtype", "데이터 타입", "the number type of every element: float32 for training, uint8 for stored images, int64 for labels"),
+        ("channels-first / channels-last (NCHW / NHWC)", "채널 우선 / 채널 마지막", "where the colour axis sits in a batch of images: PyTorch (n, c, h, w), Keras (n, h, w, c)"),
+        ("broadcasting", "브로드캐스팅", "stretching axes of size 1 (or missing leading axes) so that arrays of different shapes combine elementwise"),
+    ],
+    "00_tools/autodiff": [
+        ("automatic differentiation", "자동 미분", "computing exact derivatives of a program by applying the chain rule to each operation it recorded"),
+        ("reverse mode", "역방향 모드", "autodiff from the output back to the inputs: one backward pass gives the gradient for every input"),
+        ("directed acyclic graph (DAG)", "방향성 비순환 그래프", "nodes joined by arrows with no cycle; a computation with ops as nodes and tensors as edges is one"),
+        ("topological order", "위상 정렬", "an order of a DAG's nodes in which every node comes after all of its inputs"),
+        ("gradient tape", "그래디언트 테이프", "TensorFlow's record of the operations run inside `with tf.GradientTape()`, replayed backwards"),
+    ],
+    "00_tools/workflow": [
+        ("compile", "컴파일", "Keras: attach a loss, an optimizer and metrics to a model before fit"),
+        ("fit / evaluate / predict", "학습 / 평가 / 예측", "Keras's training loop, its test-set measurement, and its inference on new inputs"),
+        ("training loop", "학습 루프", "PyTorch: the for-loops over epochs and batches that call forward, backward and step by hand"),
+        ("validation split", "검증 분할", "Keras's validation_split=f holds out the last fraction f of the arrays, before any shuffling"),
+    ],
+    "07_training/initialization": [
+        ("weight initialization", "가중치 초기화", "how the weights are drawn before training; it sets the scale of activations and gradients"),
+        ("Xavier / Glorot initialization", "자비에(글로럿) 초기화", "Var(w) = 2 / (fan_in + fan_out); for tanh, sigmoid and linear layers; Keras's default (uniform)"),
+        ("He (Kaiming) initialization", "He 초기화", "Var(w) = 2 / fan_in, for ReLU layers, which zero half of their inputs"),
+        ("fan-in, fan-out", "입력 수, 출력 수", "the number of inputs and outputs of one unit (for a convolution, times the kernel size)"),
+    ],
+    "07_training/batchnorm": [
+        ("batch normalization", "배치 정규화", "normalise each feature over the batch, then scale by γ and shift by β; running statistics at inference"),
+        ("running (moving) statistics", "이동 평균 통계", "the exponential averages of the batch means and variances used at inference"),
+        ("training / inference mode", "학습 모드 / 추론 모드", "model.train() / model.eval() in PyTorch, training=True / False in Keras"),
+    ],
+    "07_training/regularization": [
+        ("regularization", "규제", "anything that lowers overfitting without more data: a weight penalty, dropout, early stopping, augmentation"),
+        ("L1 / L2 regularization", "L1 / L2 규제", "adding λΣ|w| or λΣw² to the loss; L2 pulls every weight towards 0"),
+        ("dropout", "드롭아웃", "zero each activation with probability p during training and scale the rest by 1/(1 − p)"),
+        ("early stopping", "조기 멈춤", "stop training when the validation loss has not improved for a few epochs; keep the best weights"),
+        ("batch size", "배치 크기", "the number of samples per gradient step; smaller batches give noisier gradients and more steps per epoch"),
+    ],
+    "07_training/augmentation": [
+        ("data augmentation", "데이터 증강", "training on randomly transformed copies of the images (flips, crops, rotations, colour changes)"),
+        ("online / offline augmentation", "온라인 / 오프라인 증강", "transforming each batch anew as it is loaded, or storing a fixed enlarged dataset once"),
+        ("input scaling", "입력 스케일링", "mapping the inputs to a standard range: 0–1, −1–1, or zero mean and unit variance (z-score)"),
+    ],
+    "07_training/models_callbacks": [
+        ("Sequential API", "Sequential API", "Keras: a plain stack of layers, each feeding the next"),
+        ("Functional API", "함수형 API", "Keras: layers called on tensors, so a model may branch and merge, e.g. a skip connection"),
+        ("skip connection", "스킵 연결", "adding a layer's input to its output, out = x + f(x)"),
+        ("callback", "콜백", "an object that fit calls at fixed points (after each epoch) to save, stop or change the learning rate"),
+        ("checkpoint", "체크포인트", "the weights saved to a file during training, usually those with the best validation score"),
     ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
-CHAPTER_NAMES = {"detection": "Object detection", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron", "activations": "Activation functions", "losses": "Loss functions"}
+CHAPTER_NAMES = {"tools": "Tools: tensors and automatic differentiation", "training": "Training deep networks",
+                 "detection": "Object detection", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron",
+                 "activations": "Activation functions", "losses": "Loss functions"}
 
 #: the 19 initial consonants of Hangul syllables, in 가나다 order (Unicode orders syllables the same way)
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"

@@ -139,3 +139,12 @@ def test_unbroadcast_sums_over_stretched_axes():
     assert unbroadcast(g, (4,)).tolist() == [15.0] * 4
     assert unbroadcast(g, (3, 1)).shape == (3, 1) and unbroadcast(g, (3, 1))[0, 0] == 20.0
     assert unbroadcast(g, ()).shape == () and float(unbroadcast(g, ())) == 60.0
+
+
+def test_numpy_arrays_on_the_left_give_values():
+    a = np.array([1.0, 2.0])
+    x = Value(np.array([3.0, 4.0]))
+    for out in (a * x, a + x, a - x, a / x):
+        assert isinstance(out, Value)
+    (a * x).sum().backward()
+    assert x.grad.tolist() == [1.0, 2.0]

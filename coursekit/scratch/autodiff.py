@@ -58,6 +58,8 @@ class Value:
         grad: ``d out / d self`` after ``out.backward()``; zeros of ``data``'s shape before.
     """
 
+    __array_ufunc__ = None  # ``ndarray * Value`` calls Value.__rmul__ instead of looping over the array
+
     def __init__(self, data, parents: Iterable[Value] = (), op: str = "", label: str = ""):
         self.data = np.asarray(data, dtype=np.float64)
         self.grad = np.zeros_like(self.data)

@@ -161,6 +161,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("one-stage vs two-stage detector", "1단계 / 2단계 탐지기", "boxes straight from one forward pass (YOLO) vs proposals first, then a classifier per proposal (R-CNN)"),
         ("responsible predictor", "담당 예측기", "of a cell's B boxes, the one with the highest IoU with the true box: only it is trained to fit that box"),
         ("YOLO loss", "YOLO 손실", "a sum of squared errors: λcoord-weighted coordinates (√w, √h), confidences (λnoobj where no object) and classes"),
+    ],
     "00_tools/deep_learning": [
         ("deep learning", "딥러닝", "machine learning with many-layered neural networks whose features are all learned from data"),
         ("GPU", "그래픽 처리 장치 (GPU)", "a processor with thousands of arithmetic units; it runs the matrix products of training in parallel"),
@@ -186,36 +187,6 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("fit / evaluate / predict", "학습 / 평가 / 예측", "Keras's training loop, its test-set measurement, and its inference on new inputs"),
         ("training loop", "학습 루프", "PyTorch: the for-loops over epochs and batches that call forward, backward and step by hand"),
         ("validation split", "검증 분할", "Keras's validation_split=f holds out the last fraction f of the arrays, before any shuffling"),
-    ],
-    "07_training/initialization": [
-        ("weight initialization", "가중치 초기화", "how the weights are drawn before training; it sets the scale of activations and gradients"),
-        ("Xavier / Glorot initialization", "자비에(글로럿) 초기화", "Var(w) = 2 / (fan_in + fan_out); for tanh, sigmoid and linear layers; Keras's default (uniform)"),
-        ("He (Kaiming) initialization", "He 초기화", "Var(w) = 2 / fan_in, for ReLU layers, which zero half of their inputs"),
-        ("fan-in, fan-out", "입력 수, 출력 수", "the number of inputs and outputs of one unit (for a convolution, times the kernel size)"),
-    ],
-    "07_training/batchnorm": [
-        ("batch normalization", "배치 정규화", "normalise each feature over the batch, then scale by γ and shift by β; running statistics at inference"),
-        ("running (moving) statistics", "이동 평균 통계", "the exponential averages of the batch means and variances used at inference"),
-        ("training / inference mode", "학습 모드 / 추론 모드", "model.train() / model.eval() in PyTorch, training=True / False in Keras"),
-    ],
-    "07_training/regularization": [
-        ("regularization", "규제", "anything that lowers overfitting without more data: a weight penalty, dropout, early stopping, augmentation"),
-        ("L1 / L2 regularization", "L1 / L2 규제", "adding λΣ|w| or λΣw² to the loss; L2 pulls every weight towards 0"),
-        ("dropout", "드롭아웃", "zero each activation with probability p during training and scale the rest by 1/(1 − p)"),
-        ("early stopping", "조기 멈춤", "stop training when the validation loss has not improved for a few epochs; keep the best weights"),
-        ("batch size", "배치 크기", "the number of samples per gradient step; smaller batches give noisier gradients and more steps per epoch"),
-    ],
-    "07_training/augmentation": [
-        ("data augmentation", "데이터 증강", "training on randomly transformed copies of the images (flips, crops, rotations, colour changes)"),
-        ("online / offline augmentation", "온라인 / 오프라인 증강", "transforming each batch anew as it is loaded, or storing a fixed enlarged dataset once"),
-        ("input scaling", "입력 스케일링", "mapping the inputs to a standard range: 0–1, −1–1, or zero mean and unit variance (z-score)"),
-    ],
-    "07_training/models_callbacks": [
-        ("Sequential API", "Sequential API", "Keras: a plain stack of layers, each feeding the next"),
-        ("Functional API", "함수형 API", "Keras: layers called on tensors, so a model may branch and merge, e.g. a skip connection"),
-        ("skip connection", "스킵 연결", "adding a layer's input to its output, out = x + f(x)"),
-        ("callback", "콜백", "an object that fit calls at fixed points (after each epoch) to save, stop or change the learning rate"),
-        ("checkpoint", "체크포인트", "the weights saved to a file during training, usually those with the best validation score"),
     ],
 }
 

@@ -8,8 +8,11 @@ STAMP  := $(VENV)/.installed
 # pytest workers for `make test` (measured in README, "Time budget"); every worker and every
 # notebook kernel computes with one thread (conftest.py sets COURSEKIT_THREADS=1).
 WORKERS ?= 2
+# MathJax for offline maths: the npm package, kept beside the Python stack (the book build copies it to _static)
+MATHJAX_VERSION := 3.2.2
+MATHJAX := $(VENV)/npm/node_modules/mathjax/es5/tex-mml-chtml.js
 
-.PHONY: book test install system-deps release bench clean
+.PHONY: book test install mathjax system-deps release bench clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,16 +24,24 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
-book: $(STAMP)
+$(MATHJAX): | $(STAMP)
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	npm install --prefix $(VENV)/npm --no-audit --no-fund --no-save --loglevel=error mathjax@$(MATHJAX_VERSION) >/dev/null
+	test -f $@
+
+mathjax: $(MATHJAX)
+
+book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 
 # Debian packages: bubblewrap (the grading sandbox), Chromium and its driver (the browser test;
-# never a browser that a test tool downloads itself).
+# never a browser that a test tool downloads itself), and fonts-nanum (Korean glyphs for the browser).
 system-deps:
-	@command -v bwrap >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium chromium-driver >/dev/null; }
+	@command -v bwrap >/dev/null && command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  && fc-list | grep -qi nanumgothic || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap chromium chromium-driver fonts-nanum >/dev/null; }
 
-test: $(STAMP) system-deps
+test: $(STAMP) $(MATHJAX) system-deps
 	$(BIN)/python -m pytest -n $(WORKERS)
 
 release: $(STAMP)

@@ -4,7 +4,10 @@ Notebooks are collected by this file, not by nbval's command-line switches, so t
 plain ``pytest`` runs everything:
 
 * ``book/**/*.ipynb``: nbval in strict mode, every output compared with the committed one
-  (sanitised by ``tests/nbval_sanitize.cfg`` for truly volatile text);
+  (sanitised by ``tests/nbval_sanitize.cfg`` for truly volatile text), in a kernel that runs the
+  way Colab runs a downloaded page: a fresh virtual environment where ``coursekit`` is installed
+  from a wheel built from this repository (see :func:`colab_python`), so a page that needs a file
+  the wheel does not ship, or code that is only in the working tree, fails here;
 * ``solutions/**/*.ipynb``: nbval in lax mode, each cell must run without error (their
   hidden tests are assertions, so a failing solution fails here).
 
@@ -21,20 +24,88 @@ runs in order; the slowest groups are queued first so that they do not finish la
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
 
 os.environ.setdefault("COURSEKIT_THREADS", "1")  # noqa: E402  (before NumPy, torch or TensorFlow load)
 
 from pathlib import Path
 
 import pytest
+from nbval.kernel import NbvalKernelspecManager, RunningKernel
 from nbval.plugin import IPyNbCell, IPyNbFile
 
 import coursekit.runtime  # noqa: F401  (exports OMP_NUM_THREADS=1 and the rest of the thread limits)
 
 ROOT = Path(__file__).resolve().parent
+COLAB_KERNEL = ":coursekit-wheel"
+
+
+@functools.cache
+def colab_python() -> Path:
+    """The Python of a fresh virtual environment whose only ``coursekit`` is a wheel of this repository.
+
+    Colab has the scientific stack and installs coursekit with pip; here the stack is the one this
+    test run uses, put on the new environment's path by a ``.pth`` line (a plain path: that
+    folder's own ``.pth`` files, among them the editable install of coursekit, are not run), and
+    coursekit is built with ``pip wheel --no-deps`` from a copy of the package and installed into
+    the environment with ``pip install --no-deps``. Built once per test run (a few seconds).
+    """
+    base = Path(tempfile.mkdtemp(prefix="coursekit-colab-"))
+    atexit.register(shutil.rmtree, base, ignore_errors=True)
+    source = base / "source"
+    shutil.copytree(ROOT / "coursekit", source / "coursekit", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    pip = ["-m", "pip", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([sys.executable, *pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+                    "--wheel-dir", str(base / "dist"), str(source)], check=True, env=env, cwd=base)
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, env=env)
+    site = Path(subprocess.run([str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, env=env, capture_output=True, text=True).stdout.strip())
+    (site / "course_stack.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    [wheel] = (base / "dist").glob("coursekit-*.whl")
+    subprocess.run([str(venv / "bin" / "python"), *pip, "install", "--no-deps", "--no-index", str(wheel)],
+                   check=True, env=env, cwd=base)
+    return venv / "bin" / "python"
+
+
+_kernel_spec = NbvalKernelspecManager.get_kernel_spec
+
+
+def _kernel_spec_with_colab(self, kernel_name):
+    if kernel_name != COLAB_KERNEL:
+        return _kernel_spec(self, kernel_name)
+    return self.kernel_spec_class(
+        argv=[str(colab_python()), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name="coursekit from a wheel", language="python", env={"PYTHONPATH": ""})
+
+
+NbvalKernelspecManager.get_kernel_spec = _kernel_spec_with_colab
+
+
+class ColabNotebook(IPyNbFile):
+    """A book page, run by nbval in the kernel of :func:`colab_python`."""
+
+    def setup(self):
+        self.kernel = RunningKernel(COLAB_KERNEL, cwd=str(self.fspath.dirname),
+                                    startup_timeout=self.config.option.nbval_kernel_startup_timeout)
+        self.setup_sanitize_files()
+
+
+@pytest.fixture(scope="session")
+def wheel_python() -> Path:
+    """The Python of the Colab-like environment (for tests that check the environment itself)."""
+    return colab_python()
 
 _compare_outputs = IPyNbCell.compare_outputs
 
@@ -58,8 +129,9 @@ def pytest_collect_file(file_path: Path, parent):
     relative = file_path.resolve().relative_to(ROOT)
     if relative.parts[0] not in {"book", "solutions"}:
         return None
-    notebook = IPyNbFile.from_parent(parent, path=file_path)
-    notebook.compare_outputs = relative.parts[0] == "book"
+    book = relative.parts[0] == "book"
+    notebook = (ColabNotebook if book else IPyNbFile).from_parent(parent, path=file_path)
+    notebook.compare_outputs = book
     return notebook
 
 

@@ -1,10 +1,14 @@
-"""The HTML book: builds with warnings as errors, publishes no solution, and its framework
-switch works in a real browser (Debian's headless Chromium driven by Selenium)."""
+"""The HTML book: builds with warnings as errors, publishes no solution and no notebook with a raw
+directive, and works in a real browser (Debian's headless Chromium driven by Selenium) with the
+network cut off: maths typeset by the MathJax in ``_static``, Korean in a font that has the glyphs,
+the framework switch hiding code *and* prose, and nothing wider than the content column at desktop
+(1280 px) and phone (390 px) widths."""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import shutil
 import subprocess
@@ -69,36 +73,210 @@ def test_solutions_are_never_published(html):
         assert "BEGIN SOLUTION" not in page.read_text(errors="ignore"), page
 
 
+@pytest.mark.slow
+def test_downloads_have_no_directive(html):
+    """The download button gives the page's .ipynb: Jupyter and Colab would show a directive as raw text."""
+    directive = re.compile(r"```\{|:::\{|\{literalinclude\}|\{admonition\}")
+    downloads = sorted((html / "_sources").rglob("*.ipynb"))
+    assert len(downloads) == len(list(ROOT.glob("book/**/*.ipynb")))
+    found = [f"{p.relative_to(html)}: {m.group(0)}" for p in downloads for m in directive.finditer(p.read_text())]
+    assert found == []
+
+
+@pytest.mark.slow
+def test_mathjax_is_served_from_static(html):
+    page = (html / "book/03_backprop/backprop.html").read_text()
+    assert re.search(r'<script[^>]+src="\.\./\.\./_static/mathjax/tex-mml-chtml\.js(\?v=\w+)?"', page)
+    assert (html / "_static/mathjax/output/chtml/fonts/woff-v2").is_dir(), "MathJax's fonts are served too"
+    assert not re.search(r'<script[^>]+src="https?://', page), "no script from the network"
+
+
+def serve(directory: Path) -> str:
+    """Serve ``directory`` on 127.0.0.1 (a daemon thread) and return its base URL."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
 @pytest.fixture(scope="module")
-def browser(html):
+def driver():
+    """Headless Chromium with no network: every host name but 127.0.0.1 fails to resolve."""
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("Debian's chromium and chromium-driver are needed: run `make browser`")
+        pytest.fail("Debian's chromium and chromium-driver are needed: run `make system-deps`")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"):
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--window-size=1280,900"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.base_url = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield driver
-    driver.quit()
-    server.shutdown()
+    chrome = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    chrome.set_script_timeout(60)
+    yield chrome
+    chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(html, driver):
+    driver.base_url = serve(html)
+    return driver
 
 
 def _visible(driver, css):
     return [e.is_displayed() for e in driver.find_elements("css selector", css)]
 
 
+def _width(driver, width: int) -> None:
+    """Lay the page out as a desktop window (1280 px) or a phone (390 px, mobile viewport)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": 900 if width > 600 else 844, "deviceScaleFactor": 1,
+                            "mobile": width <= 600})
+
+
+WAIT_FOR_MATHJAX = """
+const done = arguments[arguments.length - 1];
+if (!document.querySelector(".math")) { done("no maths"); }
+else if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+  MathJax.startup.promise.then(() => done("typeset"), (e) => done("error: " + e));
+} else { done("MathJax did not load"); }
+"""
+
+RAW_TEX = r"""
+const root = document.querySelector("article.bd-article") || document.body;
+const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+const found = [];
+while (walker.nextNode()) {
+  const el = walker.currentNode.parentElement;
+  if (!el || el.closest("pre, code, script, style, mjx-assistive-mml") || !el.getClientRects().length) continue;
+  const text = walker.currentNode.textContent;
+  if (/\\\(|\\\)|\\\[|\\\]|\$\$|\\begin\{|\\frac|\\mathbf/.test(text)) found.push(text.trim().slice(0, 60));
+}
+return found;
+"""
+
+KOREAN_PROBE = r"""
+const root = document.querySelector("article.bd-article") || document.body;
+const hangul = /[가-힣]/;
+let best = null;
+for (const el of root.querySelectorAll("td, th, p, li, h1, h2, h3, span, strong, em, summary")) {
+  const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join("");
+  if (!hangul.test(own) || !el.getClientRects().length) continue;
+  if (/^[\s가-힣(),/·]+$/.test(own.trim())) { best = el; break; }  // Hangul only: its font is the Korean one
+  best = best || el;
+}
+if (!best) return null;
+best.setAttribute("data-korean-probe", "");
+return [best.textContent.trim().slice(0, 40), getComputedStyle(best).fontFamily];
+"""
+
+OVERFLOW = r"""
+const article = document.querySelector("article.bd-article");
+if (!article) return [];
+const right = article.getBoundingClientRect().right;
+const describe = (el) => {
+  const cell = el.closest(".cell, section[id]");
+  const where = cell ? (cell.id || (cell.closest("section[id]") || {}).id || "") : "";
+  const text = (el.innerText || el.getAttribute("alt") || "").trim().split("\n")[0].slice(0, 50);
+  return el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "")
+    + (where ? " in #" + where : "") + (text ? ' "' + text + '"' : "");
+};
+const found = [];
+for (const el of article.querySelectorAll("pre, table, img, svg, .cell_output > div, div.math")) {
+  if (!el.getClientRects().length || el.closest(".framework-switch")) continue;
+  const box = el.getBoundingClientRect();
+  const hidden = el.scrollWidth > el.clientWidth + 1 && !(el.tagName === "IMG" || el.tagName === "svg");
+  const beyond = box.right > right + 1;
+  if (hidden || beyond) found.push({el, what: describe(el), scroll: el.scrollWidth, client: Math.round(box.width),
+                                    column: Math.round(article.getBoundingClientRect().width)});
+}
+const inner = found.filter((f) => !found.some((g) => g !== f && f.el.contains(g.el)));
+const page = document.documentElement.scrollWidth > window.innerWidth + 1
+  ? [{what: "the page scrolls sideways", scroll: document.documentElement.scrollWidth, client: window.innerWidth, column: window.innerWidth}] : [];
+return page.concat(inner.map(({el, ...rest}) => rest));
+"""
+
+
+def _platform_fonts(driver) -> list[dict]:
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    document = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": document["root"]["nodeId"],
+                                                         "selector": "[data-korean-probe]"})
+    return driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+
+
+@pytest.fixture(scope="module")
+def survey(browser, html):
+    """Open every page offline at 1280 px, then at 390 px: maths, Korean fonts, overflow, requests."""
+    pages = toc_pages() + ["search.html", "genindex.html"]
+    report = {"mathjax": {}, "raw_tex": {}, "korean": {}, "overflow": {}, "requests": {}}
+    browser.get(browser.base_url + "search.html")
+    browser.execute_script("localStorage.clear()")
+    for width in (1280, 390):
+        _width(browser, width)
+        for page in pages:
+            browser.get(browser.base_url + page)
+            status = browser.execute_async_script(WAIT_FOR_MATHJAX)
+            if width == 1280:
+                report["mathjax"][page] = status
+                report["raw_tex"][page] = browser.execute_script(RAW_TEX)
+                probe = browser.execute_script(KOREAN_PROBE)
+                if probe:
+                    report["korean"][page] = (probe, [(f["familyName"], f["glyphCount"]) for f in _platform_fonts(browser)])
+                report["requests"][page] = [url for url in browser.execute_script(
+                    "return performance.getEntriesByType('resource').map((e) => e.name)")
+                    if not url.startswith(browser.base_url)]
+            for offender in browser.execute_script(OVERFLOW):
+                report["overflow"].setdefault(f"{width}px", []).append({"page": page, **offender})
+    _width(browser, 1280)
+    lines = []
+    for width, offenders in report["overflow"].items():
+        lines += [f"{width}  {o['page']}  {o['what']}  (content {o['scroll']} px in a box of {o['client']} px; "
+                  f"column {o['column']} px)" for o in offenders]
+    (html.parent / "overflow.txt").write_text("\n".join(lines) + "\n")
+    (html.parent / "survey.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    return report
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_maths_is_typeset_offline(survey):
+    assert set(survey["mathjax"].values()) <= {"typeset", "no maths"}, survey["mathjax"]
+    assert list(survey["mathjax"].values()).count("typeset") >= 5
+    assert {page: tex for page, tex in survey["raw_tex"].items() if tex} == {}, "raw TeX is visible"
+    assert {page: urls for page, urls in survey["requests"].items() if urls} == {}, "pages ask the network"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_korean_text_uses_a_font_with_hangul(survey):
+    assert len(survey["korean"]) >= len(toc_pages()) - 1, "Korean terms are on (nearly) every page"
+    for page, ((text, family), fonts) in survey["korean"].items():
+        assert "NanumGothic" in family, f"{page}: the CSS font stack names a Korean font ({family})"
+        korean = [name for name, glyphs in fonts if re.search(r"Nanum|Noto Sans (CJK|KR)", name) and glyphs > 0]
+        assert korean, f"{page}: {text!r} is drawn with {fonts}, none of which is a Korean font"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_nothing_is_cut_off_at_desktop_or_phone_width(survey, html):
+    offenders = (html.parent / "overflow.txt").read_text().strip()
+    assert not offenders, f"wider than the content column (page, element, widths):\n{offenders}"
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_framework_switch_hides_cells_and_persists(browser):
     browser.get(browser.base_url + "book/01_perceptron/perceptron.html")
+    browser.execute_script("localStorage.clear()")
+    browser.refresh()
     assert all(_visible(browser, ".cell.tag_pytorch")) and all(_visible(browser, ".cell.tag_keras"))
     browser.find_element("css selector", ".framework-switch button[value='keras']").click()
     assert not any(_visible(browser, ".cell.tag_pytorch"))
@@ -106,9 +284,104 @@ def test_framework_switch_hides_cells_and_persists(browser):
     assert browser.find_element("css selector", "button[value='keras']").get_attribute("aria-pressed") == "true"
 
     browser.get(browser.base_url + "book/01_perceptron/gradient_descent.html")
-    assert _visible(browser, ".cell.tag_pytorch") == [False]
-    assert _visible(browser, ".cell.tag_keras") == [True]
+    assert not any(_visible(browser, ".cell.tag_pytorch")) and all(_visible(browser, ".cell.tag_keras"))
     assert _visible(browser, ".cell:not(.tag_pytorch):not(.tag_keras)")[0], "neutral cells stay visible"
 
     browser.find_element("css selector", ".framework-switch button[value='both']").click()
     assert all(_visible(browser, ".cell.tag_pytorch"))
+
+
+VISIBLE_ONE_FRAMEWORK_HEADINGS = r"""
+const other = arguments[0];
+return Array.from(document.querySelectorAll("article.bd-article h1, article.bd-article h2, article.bd-article h3, article.bd-article h4"))
+  .filter((h) => h.getClientRects().length)
+  .map((h) => h.textContent.replace("#", "").trim())
+  .filter((t) => new RegExp(other, "i").test(t) && !/keras|pytorch/i.test(t.replace(new RegExp(other, "ig"), "")));
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("choice, other", [("keras", "pytorch"), ("pytorch", "keras")])
+def test_one_framework_hides_the_other_frameworks_code_and_prose(browser, choice, other):
+    """With one framework chosen, no cell, paragraph or heading of the other is visible on any page."""
+    browser.get(browser.base_url + toc_pages()[1])
+    browser.execute_script(f"localStorage.setItem('course-framework', '{choice}')")
+    shown = {}
+    for page in toc_pages():
+        browser.get(browser.base_url + page)
+        tagged = browser.find_elements("css selector", f"article .tag_{other}")
+        visible = [e.text[:60] for e in tagged if e.is_displayed()]
+        visible += browser.execute_script(VISIBLE_ONE_FRAMEWORK_HEADINGS, "PyTorch" if other == "pytorch" else "Keras")
+        toc = [e.text for e in browser.find_elements("css selector", f".bd-toc li.tag_{other}") if e.is_displayed()]
+        if visible or toc:
+            shown[page] = visible + toc
+    browser.execute_script("localStorage.clear()")
+    assert shown == {}, f"{other} content visible with {choice} chosen"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_switch_only_on_pages_with_framework_cells(browser, html):
+    for page in ["search.html", "genindex.html", "book/appendix/glossary.html", "book/intro.html"]:
+        assert "framework-switch.js" not in (html / page).read_text(), page
+        browser.get(browser.base_url + page)
+        assert browser.find_elements("css selector", ".framework-switch") == [], page
+    browser.get(browser.base_url + "book/01_perceptron/perceptron.html")
+    assert len(browser.find_elements("css selector", ".framework-switch")) == 1
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Path:
+    """A one-page book with tagged markdown cells, built with the course's own configuration."""
+    import nbformat
+
+    root = tmp_path_factory.mktemp("fixture_book")
+    for name in ("_config.yml", "_ext", "_static"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, root / name)
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(cells=[
+        md("# Fixture\n\nNeutral introduction with $x^2$."),
+        md("## In PyTorch\n\nTorch prose about `nn.Module`.\n\n- a torch list item\n\n$$y = xW$$", metadata={"tags": ["pytorch"]}),
+        code("print('torch code')", metadata={"tags": ["pytorch"]}),
+        md("More torch prose, no heading.", metadata={"tags": ["pytorch"]}),
+        md("## In Keras\n\nKeras prose about `keras.Sequential`.", metadata={"tags": ["keras"]}),
+        code("print('keras code')", metadata={"tags": ["keras"]}),
+        md("## Both\n\nNeutral closing prose."),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "fixture.ipynb")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: fixture\n")
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run([str(jupyter_book), "build", str(root), "--warningiserror", "--nitpick", "--keep-going"],
+                            capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root / "_build" / "html"
+
+
+@pytest.mark.slow
+def test_tagged_markdown_cells_get_framework_classes(fixture_book):
+    page = (fixture_book / "fixture.html").read_text()
+    for tag, text in [("pytorch", "Torch prose"), ("pytorch", "a torch list item"), ("pytorch", "More torch prose"),
+                      ("keras", "Keras prose"), ("pytorch", "In PyTorch"), ("keras", "In Keras")]:
+        assert re.search(rf'<(p|li|ul|h2)[^>]*class="[^"]*tag_{tag}[^"]*"[^>]*>(?:(?!</\1>).)*{text}', page, re.S) or \
+            re.search(rf'class="[^"]*tag_{tag}[^"]*"[^>]*>\s*<li>\s*<p>{text}', page), f"{text} carries tag_{tag}"
+    assert not re.search(r'class="[^"]*tag_(pytorch|keras)[^"]*"[^>]*>[^<]*(Neutral|Fixture)', page)
+    assert "cell_tag_marker" not in page
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_keras_choice_hides_pytorch_prose_in_a_fixture(driver, fixture_book):
+    base = serve(fixture_book)
+    driver.get(base + "fixture.html")
+    driver.execute_script("localStorage.setItem('course-framework', 'keras')")
+    driver.refresh()
+    text = driver.find_element("css selector", "article.bd-article").text
+    assert "Torch prose" not in text and "In PyTorch" not in text and "torch code" not in text
+    assert "More torch prose" not in text and "a torch list item" not in text
+    assert "Keras prose" in text and "keras code" in text and "Neutral closing prose" in text
+    toc = [e.text for e in driver.find_elements("css selector", ".bd-toc a") if e.is_displayed()]
+    assert "In Keras" in toc and "In PyTorch" not in toc
+    driver.find_element("css selector", ".framework-switch button[value='both']").click()
+    assert "Torch prose" in driver.find_element("css selector", "article.bd-article").text

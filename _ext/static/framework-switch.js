@@ -1,6 +1,7 @@
-// Framework switch: show PyTorch cells, Keras cells, or both.
-// Code cells tagged `pytorch` / `keras` carry the classes tag_pytorch / tag_keras (myst-nb);
-// the choice lives on <html data-framework="..."> and in localStorage, so it holds on every page.
+// Framework switch: show PyTorch cells and prose, Keras cells and prose, or both.
+// Cells tagged `pytorch` / `keras` carry the classes tag_pytorch / tag_keras (code cells: myst-nb;
+// markdown cells: _ext/course_book.py, which also adds this script only to pages with such cells).
+// The choice lives on <html data-framework="..."> and in localStorage, so it holds on every page.
 (function () {
   "use strict";
   var KEY = "course-framework";
@@ -28,14 +29,34 @@
     apply(choice);
   }
 
+  // "On this page" entries of a framework's headings get the framework's class, so they hide too.
+  function tagTableOfContents() {
+    ["pytorch", "keras"].forEach(function (framework) {
+      var tagged = document.querySelectorAll("section.tag_" + framework + "[id], .tag_" + framework + " section[id]");
+      for (var i = 0; i < tagged.length; i++) {
+        var links = document.querySelectorAll('.bd-toc a[href="#' + tagged[i].id + '"]');
+        for (var j = 0; j < links.length; j++) {
+          (links[j].closest("li") || links[j]).classList.add("tag_" + framework);
+        }
+      }
+      var headings = document.querySelectorAll("h1.tag_" + framework + ", h2.tag_" + framework + ", h3.tag_" + framework + ", h4.tag_" + framework);
+      for (var k = 0; k < headings.length; k++) {
+        var section = headings[k].closest("section[id]");
+        var link = section && document.querySelector('.bd-toc a[href="#' + section.id + '"]');
+        if (link) { (link.closest("li") || link).classList.add("tag_" + framework); }
+      }
+    });
+  }
+
   function build() {
+    tagTableOfContents();
     var article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
     var box = document.createElement("div");
     box.className = "framework-switch";
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "Show code for");
+    box.setAttribute("aria-label", "Show code and text for");
     var label = document.createElement("span");
-    label.textContent = "Show code for:";
+    label.textContent = "Show code and text for:";
     box.appendChild(label);
     CHOICES.forEach(function (c) {
       var button = document.createElement("button");

@@ -29,21 +29,26 @@ ACTIVATIONS = {
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu") -> keras.Sequential:
-    """A fully connected network with the given layer widths and no activation on the output.
+    """A fully connected network of the given layer widths, no activation on the output.
 
     ``mlp([64, 32, 10])`` is ``Input(64) -> Dense(32, relu) -> Dense(10)``; its
-    parameters are Keras's default initialisation (Glorot uniform weights, zero biases).
+    parameters are Keras's default initialisation (Glorot uniform weights, zero
+    biases).
 
     Args:
         sizes: input width, hidden widths, output width (the number of classes).
         activation: a key of :data:`ACTIVATIONS`, applied by every hidden ``Dense``.
     """
-    hidden = [keras.layers.Dense(n, activation=ACTIVATIONS[activation]) for n in sizes[1:-1]]
-    return keras.Sequential([keras.Input(shape=(sizes[0],)), *hidden, keras.layers.Dense(sizes[-1])], name="mlp")
+    f = ACTIVATIONS[activation]
+    hidden = [keras.layers.Dense(n, activation=f) for n in sizes[1:-1]]
+    layers = [keras.Input(shape=(sizes[0],)), *hidden, keras.layers.Dense(sizes[-1])]
+    return keras.Sequential(layers, name="mlp")
 
 
 def layer_gradient_norms(model: keras.Model, X, y) -> np.ndarray:
-    """``||dL/dW||`` (Frobenius norm) of every ``Dense`` kernel, input side first: ``(n_dense,)``.
+    """``||dL/dW||`` (Frobenius norm) of every ``Dense`` kernel, input side first.
+
+    Returns ``(n_dense,)`` norms.
 
     ``L`` is the mean sparse categorical cross-entropy of the logits ``model(X)``,
     recorded on a ``tf.GradientTape`` (the TensorFlow backend's autograd).
@@ -53,7 +58,8 @@ def layer_gradient_norms(model: keras.Model, X, y) -> np.ndarray:
         X: ``(n, d)`` inputs.
         y: ``(n,)`` integer labels.
     """
-    kernels = [layer.kernel for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    kernels = [layer.kernel for layer in dense]
     loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(X, training=True))

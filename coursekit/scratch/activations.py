@@ -53,7 +53,10 @@ def sigmoid(x) -> np.ndarray:
 
 
 def sigmoid_grad(x) -> np.ndarray:
-    """Derivative of :func:`sigmoid`: ``s (1 - s)`` with ``s = sigmoid(x)``; at most 1/4, at ``x = 0``."""
+    """Derivative of :func:`sigmoid`: ``s (1 - s)`` with ``s = sigmoid(x)``.
+
+    It is at most 1/4, at ``x = 0``.
+    """
     s = sigmoid(x)
     return s * (1 - s)
 
@@ -135,9 +138,10 @@ def gelu(x, approximate: bool = False) -> np.ndarray:
 
 
 def gelu_grad(x, approximate: bool = False) -> np.ndarray:
-    """Derivative of :func:`gelu`: ``Phi(x) + x phi(x)`` with ``phi(x) = e^(-x^2/2) / sqrt(2 pi)``.
+    """Derivative of :func:`gelu`: ``Phi(x) + x phi(x)``.
 
-    It dips below 0 (to about -0.13 near ``x = -0.75``): GELU is not monotonic.
+    ``phi(x) = e^(-x^2/2) / sqrt(2 pi)`` is the standard normal density. The
+    derivative dips below 0 (to about -0.13 near ``x = -0.75``): GELU is not monotonic.
     """
     x = _as_float(x)
     if approximate:

@@ -22,7 +22,8 @@ from collections.abc import Callable
 import numpy as np
 
 
-def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                       eps: float = 1e-6) -> np.ndarray:
     """Centred finite-difference gradient of a scalar function ``f`` at ``x``.
 
     ``x`` is perturbed in place, one entry at a time, and restored afterwards,
@@ -61,8 +62,9 @@ def relative_error(a: np.ndarray, b: np.ndarray, tiny: float = 1e-12) -> float:
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a) + np.abs(b)), tiny))
 
 
-def check_layer(layer, x: np.ndarray, eps: float = 1e-6, seed: int = 0) -> dict[str, float]:
-    """Compare ``layer.backward`` with finite differences, for the input and every parameter.
+def check_layer(layer, x: np.ndarray, eps: float = 1e-6,
+                seed: int = 0) -> dict[str, float]:
+    """Compare ``layer.backward`` with finite differences, input and each parameter.
 
     Args:
         layer: has ``forward(x)``, ``backward(dout)``, ``params`` and ``grads``.

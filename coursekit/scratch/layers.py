@@ -56,7 +56,8 @@ class Linear:
                  scale: float | None = None):
         rng = np.random.default_rng(0) if rng is None else rng
         scale = np.sqrt(2.0 / n_in) if scale is None else scale
-        self.params = {"W": scale * rng.standard_normal((n_in, n_out)), "b": np.zeros(n_out)}
+        W = scale * rng.standard_normal((n_in, n_out))
+        self.params = {"W": W, "b": np.zeros(n_out)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -65,14 +66,14 @@ class Linear:
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """``dout (n, n_out) -> dx (n, n_in)``; stores ``dW`` and ``db`` in ``grads``."""
+        """``dout (n, n_out) -> dx (n, n_in)``; stores ``dW``, ``db`` in ``grads``."""
         self.grads["W"] = self.x.T @ dout
         self.grads["b"] = dout.sum(axis=0)
         return dout @ self.params["W"].T
 
 
 class Activation:
-    """An elementwise layer ``out = f(x)`` without parameters: any shape -> the same shape.
+    """An elementwise layer ``out = f(x)`` without parameters: any shape -> same shape.
 
     Backward is the chain rule for an elementwise function, ``dx = dout * f'(x)``.
 
@@ -81,7 +82,8 @@ class Activation:
         f_grad: its derivative, e.g. :func:`~coursekit.scratch.activations.relu_grad`.
     """
 
-    def __init__(self, f: Callable[[np.ndarray], np.ndarray], f_grad: Callable[[np.ndarray], np.ndarray]):
+    def __init__(self, f: Callable[[np.ndarray], np.ndarray],
+                 f_grad: Callable[[np.ndarray], np.ndarray]):
         self.f, self.f_grad = f, f_grad
         self.params, self.grads = {}, {}
 
@@ -125,7 +127,9 @@ class Tanh(Activation):
 
 
 class SoftmaxCrossEntropy:
-    """Softmax and the mean cross-entropy in one layer: logits ``(n, k)``, labels ``(n,)`` -> a float.
+    """Softmax and the mean cross-entropy in one layer.
+
+    Logits ``(n, k)`` and labels ``(n,)`` in, one number (the loss) out.
 
     With ``p = softmax(z)`` for each row of logits ``z`` and integer labels ``y``::
 
@@ -151,7 +155,10 @@ class SoftmaxCrossEntropy:
         return float(-log_p[np.arange(len(self.labels)), self.labels].mean())
 
     def backward(self) -> np.ndarray:
-        """``dL/dz``, ``(n, k)``, for the last :meth:`forward` (the loss is the end of the chain)."""
+        """``dL/dz``, ``(n, k)``, for the last :meth:`forward`.
+
+        The loss is the end of the chain, so there is no upstream gradient.
+        """
         n = len(self.labels)
         dlogits = self.probs.copy()
         dlogits[np.arange(n), self.labels] -= 1

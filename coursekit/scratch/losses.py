@@ -38,7 +38,8 @@ def _reduce(loss: np.ndarray, reduction: str) -> float | np.ndarray:
     raise ValueError(f"reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
 
 
-def mse(pred: np.ndarray, target: np.ndarray, reduction: str = "mean") -> float | np.ndarray:
+def mse(pred: np.ndarray, target: np.ndarray,
+        reduction: str = "mean") -> float | np.ndarray:
     """Mean squared error, element-wise ``(pred - target)^2``.
 
     Args:
@@ -72,9 +73,10 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray,
                   reduction: str = "mean") -> float | np.ndarray:
     """Categorical cross-entropy of ``softmax(z)`` against integer class labels.
 
-    For sample ``i`` with true class ``c``: ``-log softmax(z_i)_c = logsumexp(z_i) - z_ic``,
-    with the row maximum subtracted first (the log-sum-exp trick, in
-    :func:`~coursekit.scratch.activations.log_softmax`) so that ``exp`` cannot overflow.
+    For sample ``i`` with true class ``c``:
+    ``-log softmax(z_i)_c = logsumexp(z_i) - z_ic``, with the row maximum subtracted
+    first (the log-sum-exp trick, in :func:`~coursekit.scratch.activations.log_softmax`)
+    so that ``exp`` cannot overflow.
 
     Args:
         logits: ``z``, ``(n, k)`` for ``k`` classes.
@@ -85,14 +87,15 @@ def cross_entropy(logits: np.ndarray, labels: np.ndarray,
     return _reduce(-log_probs[np.arange(len(log_probs)), np.asarray(labels)], reduction)
 
 
-def focal_loss(logits: np.ndarray, target: np.ndarray, alpha: float = 0.25, gamma: float = 2.0,
-               reduction: str = "mean") -> float | np.ndarray:
-    """Focal loss (Lin et al., 2017, RetinaNet), as in ``torchvision.ops.sigmoid_focal_loss``.
+def focal_loss(logits: np.ndarray, target: np.ndarray, alpha: float = 0.25,
+               gamma: float = 2.0, reduction: str = "mean") -> float | np.ndarray:
+    """Focal loss (Lin et al., 2017, RetinaNet), as in ``torchvision.ops``.
 
     Binary cross-entropy scaled down for easy, well-classified elements::
 
-        p_t     = p y + (1 - p)(1 - y)            probability of the true class, p = sigmoid(z)
-        alpha_t = alpha y + (1 - alpha)(1 - y)    class weight (skipped when alpha < 0)
+        p_t     = p y + (1 - p)(1 - y)          probability of the true class
+        alpha_t = alpha y + (1 - alpha)(1 - y)  class weight (skipped when alpha < 0)
+                                                (p = sigmoid(z))
         FL      = alpha_t (1 - p_t)^gamma BCE(z, y)
 
     ``gamma = 0`` and ``alpha < 0`` give back plain binary cross-entropy.
@@ -116,12 +119,14 @@ def focal_loss(logits: np.ndarray, target: np.ndarray, alpha: float = 0.25, gamm
     return _reduce(loss, reduction)
 
 
-def kl_divergence(p: np.ndarray, q: np.ndarray, reduction: str = "mean") -> float | np.ndarray:
-    """Kullback-Leibler divergence ``KL(p || q) = sum_k p_k log(p_k / q_k)`` over the last axis.
+def kl_divergence(p: np.ndarray, q: np.ndarray,
+                  reduction: str = "mean") -> float | np.ndarray:
+    """Kullback-Leibler divergence ``KL(p || q) = sum_k p_k log(p_k / q_k)``, last axis.
 
     ``p`` is the target distribution, ``q`` the prediction; terms with ``p_k = 0``
     count as 0. One value per distribution, then reduced: ``"mean"`` averages over
-    the distributions, not over their entries. In the frameworks (``p``, ``q`` of shape ``(n, k)``):
+    the distributions, not over their entries. In the frameworks (``p``, ``q`` of
+    shape ``(n, k)``):
 
     * ``"mean"``: ``F.kl_div(q.log(), p, reduction="batchmean")`` (torch's ``"mean"``
       also divides by ``k``), and ``keras.losses.KLDivergence()(p, q)``;
@@ -130,7 +135,8 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, reduction: str = "mean") -> floa
       ``reduction=None``.
 
     Note the argument order: torch takes the *log* of the prediction first. Keras clips
-    ``p`` and ``q`` to ``[1e-7, 1]`` first, so it differs slightly where an entry is below 1e-7.
+    ``p`` and ``q`` to ``[1e-7, 1]`` first, so it differs slightly where an entry is
+    below 1e-7.
 
     Args:
         p, q: ``(..., k)``, each row summing to 1; ``q > 0`` wherever ``p > 0``.
@@ -142,12 +148,12 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, reduction: str = "mean") -> floa
 
 
 def logit_gradients(logits: np.ndarray, target: np.ndarray) -> dict[str, np.ndarray]:
-    """Gradients w.r.t. the logit of MSE and of cross-entropy, for an output ``p = sigmoid(z)``.
+    """Gradients w.r.t. the logit of MSE and of cross-entropy, for ``p = sigmoid(z)``.
 
     Element-wise (``"none"`` reduction), for a target ``y``::
 
-        d/dz (p - y)^2    = 2 (p - y) p (1 - p)    vanishes when p saturates, right or wrong
-        d/dz BCE(z, y)    = p - y                  stays near -1 or +1 when confidently wrong
+        d/dz (p - y)^2  = 2 (p - y) p (1 - p)  vanishes when p saturates, right or wrong
+        d/dz BCE(z, y)  = p - y                stays near -1 or +1 when confidently wrong
 
     This is why cross-entropy, not MSE, trains a classifier out of a confident mistake.
 

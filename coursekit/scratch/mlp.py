@@ -30,7 +30,9 @@ from coursekit.scratch.layers import Linear, ReLU, SoftmaxCrossEntropy
 
 
 class Sequential:
-    """Layers applied one after another; a layer itself (``forward``, ``backward``, ``params``, ``grads``).
+    """Layers applied one after another; itself a layer.
+
+    It has ``forward``, ``backward``, ``params`` and ``grads`` like each of its layers.
 
     ``params`` and ``grads`` are flat dicts keyed ``"<index>.<name>"`` (``"0.W"``)
     whose values are the layers' own arrays, not copies: update them in place
@@ -50,7 +52,11 @@ class Sequential:
         return x
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Backpropagation: the layers in reverse order; returns ``dL/dx`` for the first layer's input."""
+        """Backpropagation: the layers in reverse order.
+
+        Returns:
+            ``dL/dx`` for the first layer's input.
+        """
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
         return dout
@@ -58,16 +64,18 @@ class Sequential:
     @property
     def params(self) -> dict[str, np.ndarray]:
         """Every layer's parameters, keyed ``"<layer index>.<name>"``."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.params.items()}
 
     @property
     def grads(self) -> dict[str, np.ndarray]:
-        """Every layer's gradients from the last :meth:`backward`, keyed like :attr:`params`."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+        """Every layer's gradients from the last ``backward``, keyed like ``params``."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in layer.grads.items()}
 
 
 class Classifier(Sequential):
-    """A :class:`Sequential` whose outputs are logits, trained on the softmax cross-entropy.
+    """A :class:`Sequential` whose outputs are logits, trained on softmax cross-entropy.
 
     It has what :func:`~coursekit.scratch.training.gradient_descent` needs:
     ``params`` (the layers' own arrays), ``loss(X, y)`` and ``gradients(X, y)``.
@@ -78,11 +86,15 @@ class Classifier(Sequential):
         self.loss_fn = SoftmaxCrossEntropy()
 
     def loss(self, X: np.ndarray, y: np.ndarray) -> float:
-        """Mean cross-entropy of ``softmax(forward(X))`` against the integer labels ``y``."""
+        """Mean cross-entropy of ``softmax(forward(X))`` against labels ``y``."""
         return self.loss_fn.forward(self.forward(X), y)
 
     def gradients(self, X: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-        """Forward pass, loss, backward pass: ``dL/dp`` for every parameter, keyed like ``params``."""
+        """Forward pass, loss, backward pass: ``dL/dp`` for every parameter.
+
+        Returns:
+            the gradients, keyed like ``params``.
+        """
         self.loss(X, y)
         self.backward(self.loss_fn.backward())
         return self.grads
@@ -92,8 +104,9 @@ class Classifier(Sequential):
         return np.argmax(self.forward(X), axis=1)
 
 
-def mlp(sizes: Sequence[int], activation=ReLU, rng: np.random.Generator | None = None) -> Classifier:
-    """A fully connected network with the given layer widths and no activation on the output.
+def mlp(sizes: Sequence[int], activation=ReLU,
+        rng: np.random.Generator | None = None) -> Classifier:
+    """A fully connected network with the given layer widths, no activation on the output.
 
     ``mlp([64, 32, 10])`` is ``Linear(64, 32) -> ReLU -> Linear(32, 10)``.
 
@@ -110,13 +123,14 @@ def mlp(sizes: Sequence[int], activation=ReLU, rng: np.random.Generator | None =
 
 
 def n_parameters(sizes: Sequence[int]) -> int:
-    """Number of weights and biases of a fully connected network with layer widths ``sizes``.
+    """Weights and biases of a fully connected network with layer widths ``sizes``.
 
     A layer from ``n_in`` to ``n_out`` units has an ``(n_in, n_out)`` weight matrix
     and ``n_out`` biases, so the network has ``sum (n_in + 1) * n_out`` parameters.
     ``n_parameters([64, 32, 10])`` is ``65 * 32 + 33 * 10 = 2410``.
     """
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    pairs = zip(sizes[:-1], sizes[1:])
+    return sum((n_in + 1) * n_out for n_in, n_out in pairs)
 
 
 def layer_gradient_norms(model: Classifier, X: np.ndarray, y: np.ndarray) -> np.ndarray:

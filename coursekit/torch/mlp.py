@@ -28,14 +28,14 @@ ACTIVATIONS: dict[str, type[nn.Module]] = {
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu") -> nn.Sequential:
-    """A fully connected network with the given layer widths and no activation on the output.
+    """A fully connected network of the given layer widths, no activation on the output.
 
     ``mlp([64, 32, 10])`` is ``Linear(64, 32) -> ReLU -> Linear(32, 10)``; its
     parameters are PyTorch's default initialisation.
 
     Args:
         sizes: input width, hidden widths, output width (the number of classes).
-        activation: a key of :data:`ACTIVATIONS`, applied after every hidden ``Linear``.
+        activation: a key of :data:`ACTIVATIONS`, used after every hidden ``Linear``.
     """
     layers: list[nn.Module] = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:]):
@@ -44,7 +44,9 @@ def mlp(sizes: Sequence[int], activation: str = "relu") -> nn.Sequential:
 
 
 def layer_gradient_norms(model: nn.Module, X, y) -> np.ndarray:
-    """``||dL/dW||`` (Frobenius norm) of every ``nn.Linear`` layer, input side first: ``(n_linear,)``.
+    """``||dL/dW||`` (Frobenius norm) of every ``nn.Linear`` layer, input side first.
+
+    Returns ``(n_linear,)`` norms.
 
     ``L = F.cross_entropy(model(X), y)``, the mean over the batch. The gradients
     are zeroed first, so the result does not depend on earlier backward passes.
@@ -59,4 +61,5 @@ def layer_gradient_norms(model: nn.Module, X, y) -> np.ndarray:
     y = torch.as_tensor(y, dtype=torch.int64, device=weight.device)
     model.zero_grad()
     F.cross_entropy(model(X), y).backward()
-    return np.array([layer.weight.grad.norm().item() for layer in model.modules() if isinstance(layer, nn.Linear)])
+    linear = [layer for layer in model.modules() if isinstance(layer, nn.Linear)]
+    return np.array([layer.weight.grad.norm().item() for layer in linear])

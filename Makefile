@@ -50,5 +50,9 @@ release: $(STAMP)
 bench: $(STAMP)
 	COURSEKIT_THREADS=1 $(BIN)/python benchmarks/notebooks.py
 
+# Every book notebook and the grading of one class on CPU and on a CUDA GPU (says so and exits 0 without one).
+gpu-check: $(STAMP) system-deps
+	$(BIN)/python benchmarks/gpu_check.py
+
 clean:
 	rm -rf _build .pytest_cache

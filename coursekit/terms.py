@@ -188,11 +188,36 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("training loop", "학습 루프", "PyTorch: the for-loops over epochs and batches that call forward, backward and step by hand"),
         ("validation split", "검증 분할", "Keras's validation_split=f holds out the last fraction f of the arrays, before any shuffling"),
     ],
+    "11_segmentation/segmentation": [
+        ("image segmentation", "영상 분할", "labelling every pixel of an image"),
+        ("semantic segmentation", "시맨틱 분할", "a class for every pixel; two touching objects of one class merge into one region"),
+        ("instance segmentation", "인스턴스 분할", "a separate mask for every object, even of the same class"),
+        ("mean IoU (pixels)", "평균 IoU", "per class TP / (TP + FP + FN) over the pixels, averaged over the classes"),
+        ("Dice coefficient", "다이스 계수", "2 TP / (2 TP + FP + FN) = 2|A ∩ B| / (|A| + |B|); the F1 score of the pixels"),
+        ("global vs per-image averaging", "전체 / 이미지별 평균", "count the pixels of all images together, or score each image and average the scores: not the same number"),
+    ],
+    "11_segmentation/fcn": [
+        ("fully convolutional network (FCN)", "완전 합성곱 신경망", "a network of convolutions only: no dense layer, so it outputs a map of scores for any input size"),
+        ("transposed convolution", "전치 합성곱", "learned upsampling: every input pixel stamps a weighted copy of the kernel onto a larger output"),
+        ("upsampling", "업샘플링", "enlarging a feature map back towards the input size (transposed convolution, or interpolation)"),
+    ],
+    "11_segmentation/unet": [
+        ("U-Net", "U-Net", "an encoder-decoder for segmentation whose decoder concatenates the encoder's feature maps of the same size"),
+        ("encoder, decoder", "인코더, 디코더", "the contracting path (convolutions and pooling: what) and the expanding path (up-convolutions: where)"),
+        ("copy and crop", "복사 후 자르기", "U-Net's skip connection: the encoder's map, cropped to the decoder's size, concatenated to it"),
+        ("valid convolution", "유효 합성곱", "a convolution without padding: each 3×3 layer loses one pixel on each side (572 → 388 in U-Net)"),
+    ],
+    "11_segmentation/mask_rcnn": [
+        ("Mask R-CNN", "Mask R-CNN", "Faster R-CNN (a two-stage detector) plus a small network that predicts a mask inside every detected box"),
+        ("region proposal network (RPN)", "영역 제안 네트워크", "the first stage: scores anchor boxes on the feature map as object or not, and refines them"),
+        ("RoIAlign", "RoIAlign", "cuts a fixed-size feature patch out of the feature map for each proposal, with bilinear sampling"),
+        ("feature pyramid network (FPN)", "특징 피라미드 네트워크", "feature maps at several scales with top-down connections, so small and large objects are both found"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
 CHAPTER_NAMES = {"tools": "Tools: tensors and automatic differentiation", "training": "Training deep networks",
-                 "detection": "Object detection", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron",
+                 "detection": "Object detection", "segmentation": "Segmentation", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron",
                  "activations": "Activation functions", "losses": "Loss functions"}
 
 #: the 19 initial consonants of Hangul syllables, in 가나다 order (Unicode orders syllables the same way)

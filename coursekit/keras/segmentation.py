@@ -27,7 +27,7 @@ def unet_block(x, channels: int, padding: str = "same", batch_norm: bool = False
     for _ in range(2):
         x = layers.Conv2D(channels, 3, padding=padding, use_bias=not batch_norm)(x)
         if batch_norm:
-            x = layers.BatchNormalization()(x)
+            x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5)(x)  # PyTorch's defaults
         x = layers.ReLU()(x)
     return x
 

@@ -296,7 +296,8 @@ const other = arguments[0];
 return Array.from(document.querySelectorAll("article.bd-article h1, article.bd-article h2, article.bd-article h3, article.bd-article h4"))
   .filter((h) => h.getClientRects().length)
   .map((h) => h.textContent.replace("#", "").trim())
-  .filter((t) => new RegExp(other, "i").test(t) && !/keras|pytorch/i.test(t.replace(new RegExp(other, "ig"), "")));
+  .filter((t) => new RegExp(other, "i").test(t)
+    && !/keras|pytorch|tensorflow|numpy|both/i.test(t.replace(new RegExp(other, "ig"), "")));  // names only one
 """
 
 

@@ -80,6 +80,9 @@ PARTIAL = {
                       {"test_basic_block": 3, "test_transfer_classifier": 0, "test_keras_fine_tune": 0}),
     "10_detection": ({"iou", "decode"},
                      {"test_iou": 2, "test_nms": 0, "test_average_precision": 0, "test_decode": 3}),
+    "11_segmentation": ({"iou_dice", "torch_segmenter"},
+                        {"test_iou_dice": 3, "test_unet_block": 0, "test_torch_segmenter": 3,
+                         "test_keras_segmenter": 0}),
 }
 
 

@@ -141,7 +141,8 @@ def gelu_grad(x, approximate: bool = False) -> np.ndarray:
     """Derivative of :func:`gelu`: ``Phi(x) + x phi(x)``.
 
     ``phi(x) = e^(-x^2/2) / sqrt(2 pi)`` is the standard normal density. The
-    derivative dips below 0 (to about -0.13 near ``x = -0.75``): GELU is not monotonic.
+    derivative dips below 0 (to about -0.13 at ``x = -sqrt 2``): GELU is not
+    monotonic, its minimum is about -0.17 at ``x = -0.75``.
     """
     x = _as_float(x)
     if approximate:

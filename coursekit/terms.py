@@ -213,10 +213,40 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("RoIAlign", "RoIAlign", "cuts a fixed-size feature patch out of the feature map for each proposal, with bilinear sampling"),
         ("feature pyramid network (FPN)", "특징 피라미드 네트워크", "feature maps at several scales with top-down connections, so small and large objects are both found"),
     ],
+    "12_autoencoders/autoencoders": [
+        ("autoencoder", "오토인코더", "an encoder and a decoder trained to reproduce their own input through a narrow code"),
+        ("bottleneck", "병목", "the narrow middle layer whose few numbers must carry everything the decoder needs"),
+        ("unsupervised learning", "비지도 학습", "learning from inputs without labels; an autoencoder's targets are its inputs"),
+        ("latent space", "잠재 공간", "the space of the codes an encoder produces; each point decodes to an output"),
+        ("denoising autoencoder", "잡음 제거 오토인코더", "an autoencoder fed corrupted inputs and trained to output the clean ones"),
+    ],
+    "12_autoencoders/vae": [
+        ("variational autoencoder (VAE)", "변분 오토인코더", "an autoencoder whose encoder outputs a Gaussian (μ, σ²) per input and whose codes are pulled towards N(0, I)"),
+        ("reparameterisation trick", "재매개변수화", "z = μ + σ·ε with ε ~ N(0, I): the sample becomes a function of μ and σ, so gradients reach the encoder"),
+        ("evidence lower bound (ELBO)", "증거 하한", "reconstruction log-likelihood minus KL(q(z|x) ‖ p(z)); a VAE maximises it"),
+        ("prior", "사전 분포", "p(z) = N(0, I), the distribution new codes are drawn from when generating"),
+        ("posterior collapse", "사후 분포 붕괴", "the KL term wins: every code equals the prior, the decoder ignores z and outputs an average image"),
+    ],
+    "13_gans/gans": [
+        ("generative adversarial network (GAN)", "생성적 적대 신경망", "a generator and a discriminator trained against each other (Goodfellow et al., 2014)"),
+        ("generator", "생성자", "G(z): turns random noise z into a sample that should look like the data"),
+        ("discriminator", "판별자", "D(x): the probability (from a logit) that x is real data rather than G's output"),
+        ("minimax game", "미니맥스 게임", "min over G, max over D of E log D(x) + E log(1 − D(G(z)))"),
+        ("non-saturating loss", "비포화 손실", "the generator minimises −log D(G(z)) instead of log(1 − D(G(z))), so it still learns when D wins"),
+        ("mode collapse", "모드 붕괴", "the generator produces only a few kinds of samples (modes) of the data, often hopping between them"),
+    ],
+    "13_gans/dcgan": [
+        ("DCGAN", "DCGAN (심층 합성곱 GAN)", "a GAN of strided (transposed) convolutions with batch norm and no pooling (Radford et al., 2016)"),
+        ("conditional GAN", "조건부 GAN", "generator and discriminator both receive a label, so one asks for a chosen class"),
+        ("critic (WGAN)", "비평자", "WGAN's discriminator: an unbounded score whose gap between real and fake estimates the Wasserstein distance"),
+        ("Wasserstein distance", "바서슈타인 거리", "the earth mover's distance: how much probability mass must move how far to turn one distribution into another"),
+        ("gradient penalty", "기울기 페널티", "WGAN-GP: λ(‖∇D(x̂)‖ − 1)² at random mixes x̂ of real and fake, instead of clipping the weights"),
+        ("cycle-consistency loss", "순환 일관성 손실", "CycleGAN: translating A→B→A (and B→A→B) must give back the input, ‖F(G(a)) − a‖₁"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
-CHAPTER_NAMES = {"tools": "Tools: tensors and automatic differentiation", "training": "Training deep networks",
+CHAPTER_NAMES = {"autoencoders": "Autoencoders and VAEs", "gans": "GANs", "tools": "Tools: tensors and automatic differentiation", "training": "Training deep networks",
                  "detection": "Object detection", "segmentation": "Segmentation", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron",
                  "activations": "Activation functions", "losses": "Loss functions"}
 

@@ -83,6 +83,12 @@ PARTIAL = {
     "11_segmentation": ({"iou_dice", "torch_segmenter"},
                         {"test_iou_dice": 3, "test_unet_block": 0, "test_torch_segmenter": 3,
                          "test_keras_segmenter": 0}),
+    "12_vae": ({"reparameterize", "vae_loss"},
+               {"test_reparameterize": 2, "test_gaussian_kl": 0, "test_vae_loss": 2,
+                "test_keras_train_step": 0, "test_train_vae": 0}),
+    "13_gan": ({"discriminator_loss", "torch_gan_step"},
+               {"test_discriminator_loss": 2, "test_generator_loss": 0,
+                "test_torch_gan_step": 3, "test_keras_discriminator_step": 0}),
 }
 
 

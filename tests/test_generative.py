@@ -260,3 +260,63 @@ def test_mode_collapse_demo_is_deterministic():
     assert runs[0]["samples"][0].shape == (1000, 2)
     other = train_ring_gan(epochs=1, steps_per_epoch=20, lr_d=3e-4, seed=4)
     assert not np.array_equal(other["samples"][0], runs[0]["samples"][0])
+
+
+def test_wgan_losses_clipping_and_gradient_penalty():
+    from coursekit.torch import wgan
+
+    real, fake = torch.tensor([1.0, 3.0]), torch.tensor([-2.0, 0.0])
+    assert wgan.critic_loss(real, fake).item() == -3.0 and wgan.generator_loss(fake).item() == 1.0
+    torch.manual_seed(0)
+    critic = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(12, 1), torch.nn.Flatten(0))
+    wgan.clip_weights(critic, 0.01)
+    assert all(p.abs().max() <= 0.01 for p in critic.parameters())
+    # a linear critic C(x) = w.x + b has the gradient w everywhere: the penalty is lambda (||w|| - 1)^2
+    with torch.no_grad():
+        critic[1].weight.copy_(torch.arange(12.0)[None] / 10)
+    x, y = torch.randn(5, 3, 2, 2), torch.randn(5, 3, 2, 2)
+    expected = 10 * (critic[1].weight.norm() - 1) ** 2
+    penalty = wgan.gradient_penalty(critic, x, y)
+    torch.testing.assert_close(penalty, expected)
+    penalty.backward()  # create_graph: the penalty has a gradient with respect to the critic's weights
+    assert critic[1].weight.grad is not None and critic[1].weight.grad.abs().sum() > 0
+
+
+def test_gradient_penalty_draws_one_alpha_per_example():
+    from coursekit.torch import wgan
+
+    seen = []
+
+    def critic(x_hat):
+        seen.append(x_hat.detach())
+        return (x_hat ** 2).flatten(1).sum(dim=1)
+
+    real, fake = torch.ones(64, 1, 3, 3), torch.zeros(64, 1, 3, 3)
+    wgan.gradient_penalty(critic, real, fake, generator=torch.Generator().manual_seed(0))
+    alpha = seen[0]                                # real = 1 and fake = 0: x_hat is alpha itself
+    assert torch.all(alpha == alpha[:, :, :1, :1])  # constant within an example
+    assert alpha.flatten(1)[:, 0].unique().numel() == 64 and 0 <= alpha.min() and alpha.max() <= 1
+
+
+def test_cycle_consistency_loss():
+    from coursekit.torch.cyclegan import cycle_consistency_loss
+
+    a, b = torch.rand(2, 3, 4, 4), torch.rand(3, 3, 4, 4)
+    assert cycle_consistency_loss(lambda x: x + 1, lambda x: x - 1, a, b).item() < 1e-6
+    loss = cycle_consistency_loss(lambda x: 2 * x, lambda x: x, a, b)   # f(g(a)) = 2a, g(f(b)) = 2b
+    torch.testing.assert_close(loss, a.abs().mean() + b.abs().mean())
+
+
+@pytest.mark.parametrize("name, n_classes", [("dcgan_glyphs", 0), ("cgan_glyphs", 10)])
+def test_gan_checkpoints_load_into_the_course_generator(name, n_classes):
+    from coursekit import weights
+    from coursekit.torch import dcgan as td
+
+    assert weights.entry(name)["bytes"] < 1_000_000
+    G = td.Generator(latent=32, size=16, width=32, n_classes=n_classes)
+    G.load_state_dict(torch.load(weights.path(name)))   # verified against the registry's SHA-256
+    G.eval()
+    with torch.no_grad():
+        images = G(torch.randn(20, 32), *((torch.arange(20) % 10,) if n_classes else ()))
+    assert images.shape == (20, 1, 16, 16) and images.min() >= -1 and images.max() <= 1
+    assert images.std(dim=0).mean() > 0.05, "different z must give different images"

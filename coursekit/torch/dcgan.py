@@ -119,3 +119,38 @@ def train_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
     g_loss.backward()
     opt_g.step()
     return {"d_loss": d_loss.item(), "g_loss": g_loss.item()}
+
+
+def to_tanh_range(images) -> torch.Tensor:
+    """Glyphs ``(n, s, s)`` in [0, 1] -> the generator's range and layout: ``(n, 1, s, s)`` in [-1, 1]."""
+    return torch.as_tensor(images, dtype=torch.float32)[:, None] * 2 - 1
+
+
+def train(generator: nn.Module, discriminator: nn.Module, images, labels=None, epochs: int = 1,
+          batch_size: int = 64, lr: float = 2e-4, n_show: int = 16, seed: int = 0) -> dict[str, list]:
+    """Train a (conditional) DCGAN on glyphs ``(n, s, s)`` in [0, 1] with :func:`train_step`.
+
+    The batches are a fresh permutation every epoch (from a generator seeded ``seed``).
+
+    Returns:
+        ``{"d_loss", "g_loss", "samples"}``: each epoch's mean losses and ``n_show`` images
+        ``(n_show, s, s)`` in [0, 1] generated from one fixed ``z`` (labels ``0, 1, ..., 9, 0, ...``
+        when conditional), so the pictures of successive epochs are comparable.
+    """
+    rng = torch.Generator().manual_seed(seed)
+    device = next(generator.parameters()).device        # the data go where the model is
+    real = to_tanh_range(images).to(device)
+    labels = None if labels is None else torch.as_tensor(labels, dtype=torch.int64, device=device)
+    z_show = torch.randn(n_show, generator.latent, generator=rng).to(device)
+    extra_show = () if labels is None else (torch.arange(n_show, device=device) % generator.n_classes,)
+    opt_g, opt_d = optimizers(generator, discriminator, lr)
+    history: dict[str, list] = {"d_loss": [], "g_loss": [], "samples": []}
+    for _ in range(epochs):
+        steps = [train_step(generator, discriminator, opt_g, opt_d, real[idx], None if labels is None else labels[idx])
+                 for idx in torch.randperm(len(real), generator=rng).to(device).split(batch_size)]
+        for key in ("d_loss", "g_loss"):
+            history[key].append(sum(step[key] for step in steps) / len(steps))
+        generator.eval()
+        with torch.no_grad():
+            history["samples"].append(((generator(z_show, *extra_show)[:, 0] + 1) / 2).cpu().numpy())
+    return history

@@ -136,7 +136,6 @@ def main(argv: list[str]) -> int:
     notebooks = [n for n in notebooks if ".ipynb_checkpoints" not in n.parts]
     load_before = os.getloadavg()[0]
     probed = probe()
-    rows = [measure(nb) for nb in notebooks]
     load = max(load_before, os.getloadavg()[0])
     # On a busy machine wall time measures the other processes too; one thread's CPU time is then the
     # better estimate of the wall time on an idle machine, and the budget is judged on it.
@@ -145,20 +144,23 @@ def main(argv: list[str]) -> int:
     costs = {step: cpu if busy else wall for step, (wall, cpu) in probed.items()}
 
     print(f"threads per kernel: {os.environ.get('COURSEKIT_THREADS', 'all cores (COURSEKIT_THREADS unset)')}; "
-          f"{os.cpu_count()} CPUs; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after: "
+          f"{os.cpu_count()} CPUs; load average {load:.1f}: "
           + ("busy, so budget and fixed cost are judged on the kernel's CPU time" if busy else "budget judged on wall time"))
     print()
     print("Fixed costs in one fresh kernel (wall / CPU seconds): "
           + ", ".join(f"{step} {wall:.1f} / {cpu:.1f}" for step, (wall, cpu) in probed.items()))
     print()
     print("| notebook | wall (s) | CPU (s) | kernel start (s) | fixed cost (s) | fixed share | peak memory (MiB) | budget |")
-    print("|---|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---|", flush=True)
     total = {"seconds": 0.0, "cpu": 0.0}
     fixed_total = 0.0
-    for notebook, row in zip(notebooks, rows):
+    rows = []
+    for notebook in notebooks:
+        row = measure(notebook)
+        rows.append(row)
         name = notebook.resolve().relative_to(ROOT)
         if row.get("failed"):
-            print(f"| {name} | | | | | | | FAILED: {row['failed']} |")
+            print(f"| {name} | | | | | | | FAILED: {row['failed']} |", flush=True)
             continue
         fixed = min(fixed_cost(notebook, costs["kernel"] if busy else row["kernel"], costs), row[basis])
         for key in total:
@@ -166,11 +168,12 @@ def main(argv: list[str]) -> int:
         fixed_total += fixed
         flag = f"**over {NOTEBOOK_SECONDS} s**" if row[basis] > NOTEBOOK_SECONDS else "ok"
         print(f"| {name} | {row['seconds']:.1f} | {row['cpu']:.1f} | {row['kernel']:.1f} | {fixed:.1f} "
-              f"| {fixed / row[basis]:.0%} | {row['peak_mib']:.0f} | {flag} |")
+              f"| {fixed / row[basis]:.0%} | {row['peak_mib']:.0f} | {flag} |", flush=True)
     flag = f"**over {COURSE_SECONDS // 60} min**" if total[basis] > COURSE_SECONDS else "ok"
     share = f"{fixed_total / total[basis]:.0%}" if total[basis] else ""
     print(f"| **total** ({len(rows)} notebooks) | {total['seconds']:.1f} | {total['cpu']:.1f} | | {fixed_total:.1f} "
           f"| {share} | | {flag} |")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     failed = [r for r in rows if r.get("failed")]
     over = [r for r in rows if not r.get("failed") and r[basis] > NOTEBOOK_SECONDS]
     print()

@@ -120,6 +120,41 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("weight decay", "가중치 감쇠", "shrinking the weights a little every step: added to the gradient (PyTorch) or applied directly (Keras, AdamW)"),
         ("learning-rate schedule", "학습률 스케줄", "changing the learning rate during training"),
     ],
+    "08_cnn/cnn": [
+        ("convolutional neural network (CNN)", "합성곱 신경망", "a network whose layers slide small learned filters over the image instead of connecting every pixel to every unit"),
+        ("receptive field", "수용장", "the patch of the input that one unit (a neuron, or one output pixel of a layer) depends on"),
+        ("filter", "필터", "a small array of weights slid over an image; each position gives the weighted sum of the pixels under it"),
+        ("cross-correlation, convolution", "상호 상관, 합성곱", "sliding a kernel as it is / flipped in both directions; CNN layers compute the first and call it convolution"),
+        ("Gaussian smoothing", "가우시안 스무딩", "averaging with weights exp(−r²/2σ²) that fall off with the distance r: blurs noise away"),
+        ("Sobel filter", "소벨 에지", "differences of smoothed neighbouring rows (or columns): large on edges, 0 on flat regions"),
+        ("Canny edge detector", "케니 에지", "Gaussian, Sobel, non-maximum suppression and two thresholds with hysteresis: thin connected edges (1986)"),
+    ],
+    "08_cnn/convolution": [
+        ("kernel", "커널", "the k×k weights of one filter for one input channel; a filter holds one kernel per input channel"),
+        ("channel", "채널", "one of the stacked 2-D arrays of an image or feature map (3 for RGB, one per filter after a layer)"),
+        ("feature map", "특징 맵", "the output of one filter over the whole input; a layer with k′ filters outputs k′ feature maps"),
+        ("stride", "스트라이드", "how many pixels the window moves between outputs (보폭); stride s divides the output size by about s"),
+        ("padding", "패딩", "values added around the input (usually zeros, 0 덧대기) so the window can centre on border pixels"),
+        ("weight sharing", "가중치 공유", "every position of a feature map is computed with the same filter weights"),
+        ("partial connectivity", "부분 연결성", "each output depends only on the k×k×c inputs of its window, not on the whole image"),
+        ("im2col", "im2col", "copy every receptive field into one row of a matrix, so the whole convolution is one matrix product"),
+        ("multiply-accumulate (MAC)", "곱셈-누산", "one product added to a sum; a convolution does h′·w′·k′·(c·k·k) of them, counted as 2 FLOPs each"),
+    ],
+    "08_cnn/pooling": [
+        ("pooling", "풀링", "summarising each window of a feature map by one number; shrinks the map and has no weights"),
+        ("max pooling, average pooling", "최대 풀링, 평균 풀링", "the largest value / the mean of each window"),
+        ("global average pooling (GAP)", "전역 평균 풀링", "the mean of each whole channel: (n, c, h, w) → (n, c), replacing flatten before the classifier"),
+        ("1×1 convolution (pointwise)", "1×1 합성곱", "a dense layer from c_in to c_out channels applied at every pixel; changes depth, not size"),
+        ("C-P-C-P-C-FC-FC", "C-P-C-P-C-FC-FC", "the classic CNN pattern: convolutions and pooling shrink the map and deepen it, dense layers classify"),
+    ],
+    "08_cnn/lenet": [
+        ("LeNet-5", "LeNet-5", "LeCun et al.'s 1998 digit recogniser: two 5×5 convolutions with pooling, three dense layers, 61,706 weights"),
+        ("learned filter", "학습된 필터", "a kernel whose numbers come from gradient descent rather than from a designer"),
+    ],
+    "08_cnn/history": [
+        ("Neocognitron", "네오코그니트론", "Fukushima's 1980 network of alternating feature-extracting and pooling-like layers, inspired by the visual cortex"),
+        ("AlexNet", "AlexNet", "the 2012 ILSVRC winner: 5 convolutional + 3 dense layers, about 60 million parameters, trained on two GPUs"),
+    ],
     "09_pretrained/architectures": [
         ("ImageNet / ILSVRC", "이미지넷 / ILSVRC", "about 14 M labelled photographs; its challenge used 1,000 classes and ~1.28 M training images"),
         ("top-5 error", "top-5 오류율", "the share of images whose true class is not among the model's five most probable classes"),
@@ -248,7 +283,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough
 CHAPTER_NAMES = {"autoencoders": "Autoencoders and VAEs", "gans": "GANs", "tools": "Tools: tensors and automatic differentiation", "training": "Training deep networks",
                  "detection": "Object detection", "segmentation": "Segmentation", "backprop": "Backpropagation", "mlp": "Multi-layer perceptron",
-                 "activations": "Activation functions", "losses": "Loss functions"}
+                 "activations": "Activation functions", "losses": "Loss functions", "cnn": "Convolutional networks"}
 
 #: the 19 initial consonants of Hangul syllables, in 가나다 order (Unicode orders syllables the same way)
 _INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"

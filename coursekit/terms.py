@@ -278,6 +278,29 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("gradient penalty", "기울기 페널티", "WGAN-GP: λ(‖∇D(x̂)‖ − 1)² at random mixes x̂ of real and fake, instead of clipping the weights"),
         ("cycle-consistency loss", "순환 일관성 손실", "CycleGAN: translating A→B→A (and B→A→B) must give back the input, ‖F(G(a)) − a‖₁"),
     ],
+    "07_training/initialization": [
+        ("weight initialization", "가중치 초기화", "how the weights are drawn before training; it sets the scale of activations and gradients"),
+        ("Xavier / Glorot initialization", "자비에(글로럿) 초기화", "Var(w) = 2 / (fan_in + fan_out); for tanh, sigmoid and linear layers; Keras's default (uniform)"),
+        ("He (Kaiming) initialization", "He 초기화", "Var(w) = 2 / fan_in, for ReLU layers, which zero half of their inputs"),
+        ("fan-in, fan-out", "입력 수, 출력 수", "the number of inputs and outputs of one unit (for a convolution, times the kernel size)"),
+    ],
+    "07_training/batchnorm": [
+        ("batch normalization", "배치 정규화", "normalise each feature over the batch, then scale by γ and shift by β; running statistics at inference"),
+        ("running (moving) statistics", "이동 평균 통계", "the exponential averages of the batch means and variances used at inference"),
+        ("training / inference mode", "학습 모드 / 추론 모드", "model.train() / model.eval() in PyTorch, training=True / False in Keras"),
+    ],
+    "07_training/regularization": [
+        ("regularization", "규제", "anything that lowers overfitting without more data: a weight penalty, dropout, early stopping, augmentation"),
+        ("L1 / L2 regularization", "L1 / L2 규제", "adding λΣ|w| or λΣw² to the loss; L2 pulls every weight towards 0"),
+        ("dropout", "드롭아웃", "zero each activation with probability p during training and scale the rest by 1/(1 − p)"),
+        ("early stopping", "조기 멈춤", "stop training when the validation loss has not improved for a few epochs; keep the best weights"),
+        ("batch size", "배치 크기", "the number of samples per gradient step; smaller batches give noisier gradients and more steps per epoch"),
+    ],
+    "07_training/augmentation": [
+        ("data augmentation", "데이터 증강", "training on randomly transformed copies of the images (flips, crops, rotations, colour changes)"),
+        ("online / offline augmentation", "온라인 / 오프라인 증강", "transforming each batch anew as it is loaded, or storing a fixed enlarged dataset once"),
+        ("input scaling", "입력 스케일링", "mapping the inputs to a standard range: 0–1, −1–1, or zero mean and unit variance (z-score)"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough

@@ -193,11 +193,14 @@ def test_bad_arguments():
 
 def test_update_rules_markdown_shows_every_rule_and_marks_differing_defaults():
     table = optim.update_rules_markdown()
-    lines = table.strip().splitlines()
-    assert len(lines) == 2 + len(optim.update_rules())
-    for row, line in zip(optim.update_rules(), lines[2:]):
-        assert f"`{row['api']}`" in line and f"${row['rule']}$" in line
-    adam_torch, adam_keras = lines[-2], lines[-1]
+    rules, defaults = (part.strip().splitlines() for part in table.split("\n\n"))
+    assert len(rules) == len(defaults) == 2 + len(optim.update_rules())
+    for row, rule_line, default_line in zip(optim.update_rules(), rules[2:], defaults[2:]):
+        assert f"`{row['api']}`" in rule_line
+        assert all(part in rule_line for part in row["rule"].split(r",\quad "))
+        assert default_line.startswith(f"| `{row['api']}` |")
+    assert all(line.count("|") == 3 for line in rules + defaults)  # two columns: narrow
+    adam_torch, adam_keras = defaults[-2], defaults[-1]
     assert "`lr=0.001`" in adam_torch and "**`lr=0.001`**" not in adam_torch  # the same in both
     assert "**`eps=1e-08`**" in adam_torch and "**`epsilon=1e-07`**" in adam_keras
     assert "**`initial_accumulator_value=0.1`**" in table

@@ -57,7 +57,7 @@ class Optimizer:
         self.state: list[dict[str, np.ndarray]] = []
 
     def step(self, params: list[np.ndarray], grads: list[np.ndarray]) -> None:
-        """One step: update each array of ``params`` in place with its gradient in ``grads``."""
+        """One step: update each array of ``params`` in place with its ``grads``."""
         self.t += 1
         if not self.state:
             self.state = [{} for _ in params]
@@ -279,10 +279,12 @@ def update_rules() -> list[dict]:
 
 
 def update_rules_markdown() -> str:
-    """:func:`update_rules` as a Markdown table (MyST), PyTorch and Keras on adjacent rows.
+    """:func:`update_rules` as two narrow Markdown tables: the update rules, then the defaults.
 
-    A default printed in bold differs from the other framework's value for the same
-    argument; the update rules are printed in full, so their differences show too.
+    Each table has one row per framework class, PyTorch and Keras on adjacent rows, so
+    that it fits a book's text column. A default printed in bold differs from the other
+    framework's value for the same argument; the update rules are printed in full, so
+    their differences show too.
     """
 
     def default(name, value, other) -> str:
@@ -290,12 +292,15 @@ def update_rules_markdown() -> str:
         return f"**{text}**" if value != other else text
 
     rows = update_rules()
-    lines = ["| optimizer | framework class | update rule | defaults |", "|---|---|---|---|"]
+    rules = ["| framework class | update rule |", "|---|---|"]
+    defaults = ["| framework class | defaults |", "|---|---|"]
     for torch_row, keras_row in zip(rows[::2], rows[1::2]):
         for row, other in ((torch_row, keras_row), (keras_row, torch_row)):
             # both conventions list the same arguments in the same order
-            defaults = ", ".join(default(name, value, other_value) for (name, value), other_value
-                                 in zip(row["defaults"].items(), other["defaults"].values()))
-            label = f"**{row['optimizer']}**" if row is torch_row else ""
-            lines.append(f"| {label} | `{row['api']}` | ${row['rule']}$ | {defaults} |")
-    return "\n".join(lines) + "\n"
+            values = ", ".join(default(name, value, other_value) for (name, value), other_value
+                               in zip(row["defaults"].items(), other["defaults"].values()))
+            # one equation per line, so that the column stays narrow
+            lines = row["rule"].replace(r",\quad ", r" \\ ")
+            rules.append(f"| `{row['api']}` | $\\begin{{gathered}}{lines}\\end{{gathered}}$ |")
+            defaults.append(f"| `{row['api']}` | {values} |")
+    return "\n".join(rules) + "\n\n" + "\n".join(defaults) + "\n"

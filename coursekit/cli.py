@@ -4,13 +4,16 @@
         Regenerate the student versions in exercises/ from solutions/ (all by default).
         --check changes nothing and exits 1, naming every file that is out of sync.
 
-    coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [limits]
+    coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--shard K/N] [limits]
         Grade a class (a folder or .zip of SUBMISSIONS/<student_id>/<notebook>.ipynb) in a
         sandbox; see coursekit.grader for the outputs and the status words.
 
     coursekit weights build NAME ... | coursekit weights check
         Train course checkpoint NAME from its recipe and update coursekit/weights/; or verify
         every stored checkpoint against the registry (see coursekit.weights).
+
+    coursekit merge OUT SHARD_OUT ...
+        Join the output folders of `coursekit grade --shard K/N` runs into one.
 """
 
 from __future__ import annotations
@@ -41,8 +44,19 @@ def _grade(args: argparse.Namespace) -> int:
     from coursekit import grader
     from coursekit.sandbox import Limits
 
-    limits = Limits(**{f.name: getattr(args, f.name) for f in fields(Limits)})
-    results = grader.grade(args.assignment, args.submissions, args.out, args.workers, limits)
+    overrides = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
+    shard = None
+    if args.shard:
+        try:
+            k, n = (int(x) for x in args.shard.split("/"))
+        except ValueError:
+            raise course.CourseError(f"--shard {args.shard}: expected K/N, e.g. 1/4") from None
+        shard = (k, n)
+    results = grader.grade(args.assignment, args.submissions, args.out, args.workers, overrides=overrides,
+                           shard=shard)
+    if not results:
+        print(f"no student of {args.assignment} in this shard")
+        return 0
     out = args.out or course.ROOT / "graded" / args.assignment
     width = max(len(r.student_id) for r in results)
     for r in results:
@@ -61,6 +75,13 @@ def _weights(args: argparse.Namespace) -> int:
         return 2
 
 
+def _merge(args: argparse.Namespace) -> int:
+    from coursekit import grader
+
+    print(f"merged {grader.merge(args.shards, args.out)} students into {args.out}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description="Instructor tools for the course.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -77,8 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--out", type=Path, help="output folder (default graded/ASSIGNMENT)")
     grade.add_argument("--workers", type=int, help="submissions graded at once (default: the number of cores)")
     for f in fields(Limits):
-        grade.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=int, default=f.default,
-                           help=f"limit: {f.name.replace('_', ' ')} (default {f.default})")
+        grade.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=int, default=None,
+                           help=f"limit: {f.name.replace('_', ' ')} (default: grading.toml, else {f.default})")
+    grade.add_argument("--shard", metavar="K/N", help="grade only share K of N of the class (see `coursekit merge`)")
     grade.set_defaults(run=_grade)
     weights = commands.add_parser("weights", help="build or check the course checkpoints")
     weights_actions = weights.add_subparsers(dest="action", required=True)
@@ -86,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         "names", nargs="+", metavar="NAME")
     weights_actions.add_parser("check", help="verify every stored checkpoint").set_defaults(names=[])
     weights.set_defaults(run=_weights)
+    merge = commands.add_parser("merge", help="join the outputs of `coursekit grade --shard K/N` runs")
+    merge.add_argument("out", type=Path, metavar="OUT")
+    merge.add_argument("shards", type=Path, nargs="+", metavar="SHARD_OUT")
+    merge.set_defaults(run=_merge)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

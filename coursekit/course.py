@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = "solutions"
 RELEASE = "exercises"
+SETTINGS = "grading.toml"  #: per-assignment grading settings, next to the source notebooks (never released)
 
 
 # nbgrader runs the `alembic` command of its own environment: make sure that is the one found.
@@ -46,13 +47,39 @@ def check_assignment(name: str, root: Path) -> None:
         raise CourseError(f"unknown assignment {name!r}; the course has: {', '.join(known) or 'none'}")
 
 
+def settings(assignment: str, root: Path = ROOT) -> dict:
+    """The assignment's ``solutions/<assignment>/grading.toml`` (empty when there is none)::
+
+        workers = 2                                        # submissions graded at once
+        forbidden_imports = ["coursekit.scratch.perceptron"]   # flagged for review, not scored
+        [limits]                                           # any field of coursekit.sandbox.Limits
+        cell_seconds = 300
+        notebook_seconds = 1200
+    """
+    import tomllib
+
+    path = root / SOURCE / assignment / SETTINGS
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise CourseError(f"{path}: {err}") from None
+    unknown = set(data) - {"workers", "forbidden_imports", "limits"}
+    if unknown:
+        raise CourseError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
+    return data
+
+
 def nbgrader_config(root: Path, **directories: str):
     """nbgrader configuration: the course's ``nbgrader_config.py`` with ``directories`` overriding paths."""
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
-    config.merge(Config({"CourseDirectory": {"root": str(root), **directories}}))
+    config.merge(Config({"CourseDirectory": {"root": str(root), **directories,
+                                             "ignore": [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                                                        SETTINGS]}}))
     config.Application.log_level = logging.WARNING
     return config
 

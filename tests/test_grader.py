@@ -1,15 +1,20 @@
 """`coursekit grade` against a hostile class: every threat is one student, graded in one parallel run.
 
-Each student's expected score and status is exact. The class uses the perceptron exercise, whose
+Each student's expected score and status is exact. The first class uses the perceptron exercise, whose
 tasks are worth 3 (perceptron_update), 3 (train_perceptron, which builds on perceptron_update),
 2 (torch_sgd_step) and 2 (keras_logistic_unit) points. A student who tries to read secrets or reach the
 network answers the first task only if the attempt succeeds, and the others correctly: 4 points
-prove the attempt failed.
+prove the attempt failed. The second class (a NumPy-only copy of the first two tasks plus ``dot``, so
+that it grades quickly) holds every attack on the two-process grader (each with a wrong answer: it must
+earn exactly the other tasks' points) and every honest layout (full marks).
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import re
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -21,12 +26,12 @@ import pytest
 from coursekit import cli, course, grader
 from coursekit.sandbox import Limits
 
-from submissions import solution_answers, write_submission
+from submissions import MINI, mini_course, solution_answers, write_submission
 
 ASSIGNMENT = "01_perceptron"
 ANSWERS = solution_answers(ASSIGNMENT)
 UPDATE, TRAIN, TORCH, KERAS = "perceptron_update", "train_perceptron", "torch_sgd_step", "keras_logistic_unit"
-LIMITS = Limits(cell_seconds=20, notebook_seconds=150, memory_mb=3000, output_kb=1024)
+LIMITS = Limits(cell_seconds=60, notebook_seconds=300, memory_mb=3000, output_kb=1024)
 MARKER = "coursekit-test-escape-marker"
 
 
@@ -85,6 +90,218 @@ def perceptron_update(w, b, x, y, lr=1.0):
     return w, b
 """
 
+WRONG = "def perceptron_update(w, b, x, y, lr=1.0):\n    return w, b\n"
+WRONG_TORCH = "def torch_sgd_step(model, X, y, lr=0.1):\n    return 0.0\n"
+HIDDEN_MARKER = "default_rng(2024)"  # a line of the hidden tests of perceptron_update
+
+# Attacks on the comparison machinery, the IPython/kernel machinery and the test's names. Each one
+# comes with a wrong answer: under the two-process grader it must earn exactly the other tasks' points.
+ATTACKS = {
+    "patch_restore_in_call": """
+import sys, math, numpy.testing, coursekit.grading as grading
+_saved = (grading.assert_close, grading.assert_equal, numpy.testing.assert_allclose, math.isclose)
+def perceptron_update(w, b, x, y, lr=1.0):
+    grading.assert_close = grading.assert_equal = lambda *a, **k: None
+    numpy.testing.assert_allclose = lambda *a, **k: None
+    math.isclose = lambda *a, **k: True
+    frame = sys._getframe(1)
+    while frame is not None:
+        for name in ("assert_close", "assert_equal"):
+            frame.f_globals[name] = lambda *a, **k: None
+        frame = frame.f_back
+    return w, b
+def _restore(*args):
+    grading.assert_close, grading.assert_equal, numpy.testing.assert_allclose, math.isclose = _saved
+get_ipython().events.register("pre_run_cell", _restore)
+""",
+    "event_hooks": """
+import coursekit.grading as grading
+def _patch(*args):
+    grading.assert_close = grading.assert_equal = lambda *a, **k: None
+    globals()["assert_close"] = globals()["assert_equal"] = grading.assert_close
+get_ipython().events.register("pre_run_cell", _patch)
+get_ipython().events.register("post_run_cell", _patch)
+get_ipython().events.register("pre_execute", _patch)
+""" + WRONG,
+    "forged_provenance_compile": """
+import numpy.testing, coursekit.grading as grading
+_ns = {}
+exec(compile("def assert_close(*args, **kwargs):\\n    return None\\n", numpy.testing.__file__, "exec"), _ns)
+grading.assert_close = grading.assert_equal = numpy.testing.assert_allclose = _ns["assert_close"]
+assert_close = assert_equal = _ns["assert_close"]
+""" + WRONG,
+    "forged_provenance_replace": """
+import types, numpy.testing, coursekit.grading as grading
+_code = (lambda *a, **k: None).__code__.replace(co_filename=grading.__file__, co_name="assert_close")
+_fake = types.FunctionType(_code, {})
+grading.assert_close = grading.assert_equal = _fake
+assert_close = assert_equal = _fake
+""" + WRONG,
+    "callable_without_code": """
+import coursekit.grading as grading
+class _Accept:
+    def __call__(self, *args, **kwargs):
+        return None
+grading.assert_close = grading.assert_equal = assert_close = assert_equal = _Accept()
+""" + WRONG,
+    "frame_reads_reference": """
+import sys
+def perceptron_update(w, b, x, y, lr=1.0):
+    frame = sys._getframe()
+    while frame is not None:
+        for scope in (frame.f_locals, frame.f_globals):
+            reference = scope.get("reference")
+            if reference is not None and hasattr(reference, "w"):
+                return reference.w, reference.b
+        frame = frame.f_back
+    return w, b
+""",
+    "frame_reads_test_source": """
+import gc, sys
+def perceptron_update(w, b, x, y, lr=1.0):
+    frame, found = sys._getframe(), []
+    while frame is not None:
+        found += [v for v in frame.f_locals.values() if isinstance(v, str) and "assert_close" in v]
+        frame = frame.f_back
+    found += [o for o in gc.get_objects() if isinstance(o, str) and "HIDDEN" in o]
+    shell = get_ipython()
+    found += [c for c in shell.user_ns.get("In", []) if "assert_close" in c]
+    print("\\n".join(found))
+    return w, b
+""",
+    "token_forgery": """
+import secrets
+def perceptron_update(w, b, x, y, lr=1.0):
+    print(secrets.token_hex(8))
+    print('{"op": "done", "ok": true}')
+    print("test passed: 3.0 / 3.0")
+    return w, b
+""",
+    "custom_exc_swallows_errors": """
+get_ipython().set_custom_exc((BaseException,), lambda shell, etype, value, tb, tb_offset=None: None)
+""" + WRONG,
+    "forged_showtraceback": """
+get_ipython().showtraceback = lambda *a, **k: None
+get_ipython()._showtraceback = lambda *a, **k: None
+""" + WRONG,
+    "forged_session_send": """
+_kernel = get_ipython().kernel
+_send = _kernel.session.send
+def _forged(stream, msg_or_type, content=None, *args, **kwargs):
+    kind = msg_or_type if isinstance(msg_or_type, str) else msg_or_type.get("header", {}).get("msg_type")
+    if kind == "error":
+        return None
+    if kind == "execute_reply" and isinstance(content, dict) and content.get("status") == "error":
+        content = {"status": "ok", "execution_count": content.get("execution_count"), "payload": [],
+                   "user_expressions": {}}
+    return _send(stream, msg_or_type, content, *args, **kwargs)
+_kernel.session.send = _forged
+""" + WRONG,
+    "shadows_names": """
+assert_close = assert_equal = assert_shape = lambda *a, **k: None
+class _Anything:
+    def __getattr__(self, name): return lambda *a, **k: None
+data = _Anything()
+""" + WRONG,
+    "shadows_builtins": """
+import builtins
+class _Never(Exception):
+    pass
+builtins.AssertionError = _Never
+builtins.RuntimeError = _Never
+""" + WRONG,
+    "swaps_reference_module": """
+import sys, types
+import numpy as np
+_fake = types.ModuleType("coursekit.scratch.perceptron")
+class Perceptron:
+    def __init__(self, d, lr=1.0):
+        self.w, self.b = np.zeros(d), 0.0
+    def update(self, x, y):
+        pass
+_fake.Perceptron = Perceptron
+sys.modules["coursekit.scratch.perceptron"] = _fake
+import coursekit.scratch
+coursekit.scratch.perceptron = _fake
+def perceptron_update(w, b, x, y, lr=1.0):
+    if lr in (1.0, 0.5):  # the visible test's cases, done right
+        y_hat = 1 if x @ w + b >= 0 else 0
+        return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+    return w, b
+""",
+    "swaps_grading_module": """
+import sys, types
+_fake = types.ModuleType("coursekit.grading")
+_fake.assert_close = _fake.assert_equal = _fake.assert_shape = lambda *a, **k: None
+sys.modules["coursekit.grading"] = sys.modules["numpy.testing"] = _fake
+""" + WRONG,
+    "looks_for_test_process": """
+import glob
+found = [p for p in glob.glob("/proc/*/cmdline") if b"trusted" in open(p, "rb").read()]
+if not found:
+    raise RuntimeError("no test process to read")
+""" + WRONG,
+    "raises_system_exit": "def perceptron_update(w, b, x, y, lr=1.0):\n    raise SystemExit(0)\n",
+}
+# Attacks that change the kernel for every later request: they live in the last task's cell.
+KERNEL_ATTACKS = {
+    "input_cleanup_transformer": "get_ipython().input_transformers_cleanup.append(lambda lines: ['pass\\n'])\n",
+    "ast_transformer": """
+import ast
+class _Pass(ast.NodeTransformer):
+    def visit_Call(self, node):
+        return ast.Constant(None)
+get_ipython().ast_transformers.append(_Pass())
+""",
+    "replaced_do_execute": """
+_kernel = get_ipython().kernel
+async def _do_execute(*args, **kwargs):
+    return {"status": "ok", "execution_count": 1, "payload": [], "user_expressions": {}}
+_kernel.do_execute = _do_execute
+""",
+    "forged_agent_replies": """
+import base64, io, json, numpy as np
+import coursekit.instructor.agent as agent
+from IPython.display import publish_display_data
+_buffer = io.BytesIO()
+np.save(_buffer, np.array([object()], dtype=object), allow_pickle=True)
+_forged = [{"value": {"$a": base64.b64encode(_buffer.getvalue()).decode()}},
+           {"value": {"$module": {"class": "Module", "attributes": {"$d": [["forward", 1]]}}}},
+           {"value": {"$h": 0}}, {"value": {"$torch": "AAAA", "jacobians": [[7, "AAAA"]], "node": "X"}},
+           {"value": {"$kopt": {"class": "SGD", "config": {"$d": [["learning_rate", {"$d": []}]]}}}}]
+_count = [0]
+def _serve(request):
+    _count[0] += 1
+    publish_display_data({"application/vnd.coursekit.reply": json.dumps(_forged[_count[0] % len(_forged)])})
+agent.serve = _serve
+""",
+}
+HTML_ATTACK = """
+from IPython.display import HTML, Javascript, display
+print("<script>alert('forged')</script>")
+display(HTML("<b>10.0 / 10.0</b><script>alert('forged')</script><style>.score{display:none}</style>"))
+display(Javascript("alert('forged')"))
+"""
+FILL_TMPFS = """
+for i in range(40):  # files under the size limit of one file, in /dev (a tmpfs of bubblewrap's)
+    with open(f"/dev/hog{i}", "wb") as hog:
+        for _ in range(3):
+            hog.write(b"x" * 64 * 2**20)
+"""
+MANY_THREADS = """
+import threading, time
+threads = [threading.Thread(target=time.sleep, args=(1,), daemon=True) for _ in range(2000)]
+for t in threads:
+    t.start()
+"""
+HONEST_HELPERS = """
+def assert_close(a, b):  # the student's own helper, with the course's name
+    assert abs(a - b) < 1e-9
+def check(x):
+    return x
+reference = None
+"""
+
 
 def tamper(nb) -> None:
     """Delete one test, neuter another and raise its points, and duplicate a solution cell wrongly."""
@@ -128,13 +345,13 @@ def student_table(root: Path, port: int) -> dict[str, tuple[dict, float, str]]:
         "uses_network": (answers(TRAIN, TORCH, KERAS, **{UPDATE: before(UPDATE, network)}), 4, "ok"),
         "escapes_and_spawns": (answers(TRAIN, TORCH, KERAS, **{UPDATE: before(UPDATE, escape)}), 10, "ok"),
         "patches_numpy_testing": (answers(TRAIN, TORCH, KERAS, **{UPDATE: before(
-            UPDATE, "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None")}), 0, "tampered"),
-        "patches_isclose": (answers(TRAIN, TORCH, KERAS, **{UPDATE: before(
-            UPDATE, "import math\nmath.isclose = lambda *a, **k: True")}), 0, "tampered"),
-        "patches_grading": (answers(**{UPDATE: PATCH_GRADING}), 0, "tampered"),
-        "patches_torch_testing": (answers(UPDATE, TRAIN, KERAS, **{TORCH: before(
-            TORCH, "torch.testing.assert_close = lambda *a, **k: None")}), 6, "tampered"),
-        "patches_ipython": (answers(**{UPDATE: PATCH_IPYTHON}), 0, "tampered"),
+            UPDATE, "import numpy.testing\nnumpy.testing.assert_allclose = lambda *a, **k: None") + "\n" + WRONG}), 4, "ok"),
+        "patches_isclose": (answers(TRAIN, TORCH, KERAS, **{UPDATE: "import math\nmath.isclose = lambda *a, **k: True\n"
+                                                         + WRONG}), 4, "ok"),
+        "patches_grading": (answers(**{UPDATE: PATCH_GRADING}), 0, "ok"),
+        "patches_torch_testing": (answers(UPDATE, TRAIN, KERAS, **{TORCH: "torch.testing.assert_close = lambda *a, **k: None\n"
+                                                               + WRONG_TORCH}), 8, "ok"),
+        "patches_ipython": (answers(**{UPDATE: PATCH_IPYTHON}), 0, "ok"),
         "edits_tests": (answers(UPDATE, TRAIN), 6, "tampered"),
         "hangs": (answers(UPDATE, TRAIN, KERAS, **{TORCH: before(TORCH, "while True:\n    pass")}), 8, "timeout"),
         "hangs_ignoring_interrupts": (answers(UPDATE, TRAIN, KERAS, **{TORCH: before(
@@ -144,6 +361,12 @@ def student_table(root: Path, port: int) -> dict[str, tuple[dict, float, str]]:
             TORCH, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")}), 6, "kernel_died"),
         "eats_memory": (answers(UPDATE, TRAIN, KERAS, **{TORCH: before(
             TORCH, "import numpy as np\nhog = [np.ones(10**8) for _ in range(40)]")}), 6, "kernel_died"),
+        "returns_tensor_subclass": (answers(UPDATE, TRAIN, KERAS, **{TORCH: """
+class _Liar(torch.Tensor):
+    def __eq__(self, other): return True
+def torch_sgd_step(model, X, y, lr=0.1):
+    return torch.zeros(()).as_subclass(_Liar)
+"""}), 8, "ok"),
         "floods_output": (answers(UPDATE, TRAIN, KERAS, **{TORCH: before(
             TORCH, "for _ in range(200):\n    print('x' * 100_000)")}), 6, "output_limit"),
     }
@@ -200,7 +423,7 @@ def test_grades_and_tasks_csv(graded):
     results, expected, out = graded
     with open(out / "grades.csv") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["student_id", "assignment", "score", "max_score", "status"]
+    assert list(rows[0]) == ["student_id", "assignment", "score", "max_score", "status", "folder"]
     assert {r["student_id"]: (float(r["score"]), r["status"]) for r in rows} == expected
     with open(out / "tasks.csv") as f:
         tasks = [r for r in csv.DictReader(f) if r["student_id"] == "partial_update_torch"]
@@ -228,6 +451,7 @@ def test_nothing_escapes_the_sandbox(graded):
     assert not Path("/tmp", MARKER).exists()
     assert not (course.ROOT / "coursekit" / MARKER).exists()
     assert not list(course.ROOT.glob(f"**/{MARKER}"))
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "coursekit.instructor.trusted" in (p.info["cmdline"] or [])]
 
 
 def test_clear_errors_for_bad_class_input(tmp_path, capsys):
@@ -237,3 +461,163 @@ def test_clear_errors_for_bad_class_input(tmp_path, capsys):
     assert "holds no student folders" in capsys.readouterr().err
     assert cli.main(["grade", ASSIGNMENT, str(tmp_path / "nope.zip")]) == 2
     assert "neither a folder nor a .zip" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- a quick class of attacks and layouts
+# The same kind of class on a NumPy-only assignment (mini_course: perceptron_update 3, train_perceptron 3, dot 2
+# points), so that many students grade quickly: every attack on the machinery, and every honest layout.
+
+DOT = "dot"
+
+
+def mini_table(root: Path) -> dict[str, tuple[dict, float, str]]:
+    solved = solution_answers(MINI, root)
+    table = {
+        "full": (dict(solved), 8, "ok"),
+        **{name: ({TRAIN: solved[TRAIN], DOT: solved[DOT], UPDATE: code}, 5 if name == "swaps_reference_module" else 2,
+                  "ok") for name, code in ATTACKS.items()},  # that one solves the visible cases: train works
+        **{name: ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: solved[DOT] + "\n" + code}, 6, "ok")
+           for name, code in KERNEL_ATTACKS.items()},
+        "html_in_outputs": ({**solved, UPDATE: HTML_ATTACK + "\n" + solved[UPDATE]}, 8, "ok"),
+        # walls: tmpfs pages count as memory (the group's cap stops it), threads count as processes
+        "fills_dev_tmpfs": ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: FILL_TMPFS + solved[DOT]}, 6,
+                            "kernel_died"),
+        "many_threads": ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: MANY_THREADS + solved[DOT]}, 6, "ok"),
+        "own_helpers": ({**solved, UPDATE: HONEST_HELPERS + "\n" + solved[UPDATE]}, 8, "ok"),
+    }
+    return table
+
+
+def drop_metadata(keep_id: bool):
+    def edit(nb):
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == UPDATE:
+                del cell.metadata["nbgrader"]
+                if not keep_id:
+                    cell.id = "changed-by-the-student"
+    return edit
+
+
+HONEST_LAYOUTS = {  # folder (or file) name in the class folder -> the student id grades.csv shows
+    "김민지": "김민지",
+    "José Núñez": "José Núñez",
+    "Kim Minji_12345_assignsubmission_file_": "Kim Minji_12345_assignsubmission_file_",
+    "trailing_newline\n": "trailing_newline\n",
+}
+
+
+@pytest.fixture(scope="module")
+def mini_graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mini")
+    root = mini_course(tmp / "course")
+    solved = solution_answers(MINI, root)
+    table = mini_table(root)
+    klass = tmp / "class"
+    for student, (chosen, _, _) in table.items():
+        write_submission(MINI, klass / student, chosen, root=root)
+    expected = {s: (score, status) for s, (_, score, status) in table.items()}
+    for folder, student in HONEST_LAYOUTS.items():
+        write_submission(MINI, klass / folder, solved, root=root)
+        expected[student] = (8, "ok")
+    # nbgrader's own layout inside a student's folder, and flat files as Canvas and Moodle export them
+    write_submission(MINI, klass / "nbgrader_layout" / MINI, solved, root=root)
+    flat = write_submission(MINI, tmp / "flat", solved, root=root) / "perceptron.ipynb"
+    shutil.copy(flat, klass / "kimminji_12345_67890_perceptron.ipynb")
+    shutil.copy(flat, klass / "Lee Junho_777_assignsubmission_file_perceptron.ipynb")
+    write_submission(MINI, klass / "drift_cell_id", solved, edit=drop_metadata(keep_id=True), root=root)
+    write_submission(MINI, klass / "drift_position", solved, edit=drop_metadata(keep_id=False), root=root)
+    expected.update({"nbgrader_layout": (8, "ok"), "kimminji_12345": (8, "ok"), "Lee Junho_777": (8, "ok"),
+                     "drift_cell_id": (8, "ok"), "drift_position": (8, "ok")})
+    # links and special files are never followed or read
+    (klass / "symlink_inside").mkdir()
+    (klass / "symlink_inside" / "perceptron.ipynb").symlink_to(flat)
+    (klass / "symlink_to_dev_zero").mkdir()
+    (klass / "symlink_to_dev_zero" / "perceptron.ipynb").symlink_to("/dev/zero")
+    (klass / "fifo").mkdir()
+    os.mkfifo(klass / "fifo" / "perceptron.ipynb")
+    (klass / "linked_folder").symlink_to(flat.parent)
+    expected.update({s: (0, "invalid") for s in ("symlink_inside", "symlink_to_dev_zero", "fifo", "linked_folder")})
+    out = tmp / "out"
+    results = grader.grade(MINI, klass, out, workers=2, limits=LIMITS, root=root)
+    return {r.student_id: r for r in results}, expected, out
+
+
+@pytest.mark.slow
+def test_mini_class_every_student_gets_exactly_what_they_solved(mini_graded):
+    results, expected, _ = mini_graded
+    assert len(expected) >= 35
+    got = {s: (r.score, r.status) for s, r in results.items()}
+    wrong = {s: (got.get(s), want, results[s].detail[:300] if s in results else "") for s, want in expected.items()
+             if got.get(s) != want}
+    assert not wrong
+    assert set(got) == set(expected)
+
+
+@pytest.mark.slow
+def test_mini_grades_csv_keeps_ids_and_folders_are_safe(mini_graded):
+    results, expected, out = mini_graded
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = {r["student_id"]: r for r in csv.DictReader(f)}
+    assert set(rows) == set(expected)
+    for student in HONEST_LAYOUTS.values():
+        folder = rows[student]["folder"]
+        assert "\n" not in folder and " " not in folder and "/" not in folder
+        assert list((out / "feedback" / folder).glob("*.html")), student
+    assert rows["김민지"]["folder"].startswith("김민지")
+
+
+@pytest.mark.slow
+def test_feedback_hides_hidden_tests_and_student_html(mini_graded):
+    results, _, out = mini_graded
+    pages = {p.parent.name: p.read_text(encoding="utf-8") for p in (out / "feedback").glob("*/*.html")}
+    assert len(pages) > 30
+    for folder, page in pages.items():
+        assert "BEGIN HIDDEN TESTS" not in page and HIDDEN_MARKER not in page, folder
+        assert not re.search(r"<script[^>]*>[^<]*alert\(", page), folder  # the student's code shows it as text only
+        assert "<style>.score" not in page, folder
+    assert "hidden tests: not shown" in pages["full"]
+    assert "&lt;script&gt;alert(" in pages["html_in_outputs"]  # shown as text
+    assert HIDDEN_MARKER in (out / "autograded" / "full" / "perceptron.ipynb").read_text()  # the instructor's copy
+
+
+@pytest.mark.slow
+def test_shards_merged_equal_one_run(tmp_path, capsys):
+    root = mini_course(tmp_path / "course")
+    solved = solution_answers(MINI, root)
+    klass = tmp_path / "class"
+    for student, keep in [("ana", {UPDATE, TRAIN, DOT}), ("bo", {DOT}), ("김민지", {UPDATE}), ("dee", set())]:
+        write_submission(MINI, klass / student, {k: v for k, v in solved.items() if k in keep}, root=root)
+    grader.grade(MINI, klass, tmp_path / "whole", workers=2, limits=LIMITS, root=root)
+    for k in (1, 2):
+        grader.grade(MINI, klass, tmp_path / f"shard{k}", workers=2, limits=LIMITS, root=root, shard=(k, 2))
+    assert {grader.shard_of(s, 2) for s in ("ana", "bo", "김민지", "dee")} == {1, 2}  # both shares hold someone
+    assert cli.main(["merge", str(tmp_path / "merged"), str(tmp_path / "shard1"), str(tmp_path / "shard2")]) == 0
+
+    def table(folder, name):
+        with open(tmp_path / folder / name, newline="", encoding="utf-8") as f:
+            return sorted(map(tuple, csv.reader(f)))
+
+    for name in ("grades.csv", "tasks.csv"):
+        assert table("merged", name) == table("whole", name)
+    feedback = sorted(p.relative_to(tmp_path / "whole") for p in (tmp_path / "whole" / "feedback").rglob("*.html"))
+    assert feedback and feedback == sorted(p.relative_to(tmp_path / "merged")
+                                           for p in (tmp_path / "merged" / "feedback").rglob("*.html"))
+
+
+def test_settings_file_limits_and_flags(tmp_path):
+    root = mini_course(tmp_path / "course")
+    (root / "solutions" / MINI / "grading.toml").write_text(
+        'workers = 1\nforbidden_imports = ["coursekit.scratch.perceptron"]\n[limits]\ncell_seconds = 33\n')
+    assert course.settings(MINI, root)["limits"] == {"cell_seconds": 33}
+    assert "grading.toml" not in [p.name for p in course.generate(MINI, tmp_path / "release", root).iterdir()]
+    (root / "solutions" / MINI / "grading.toml").write_text("wrokers = 1\n")
+    with pytest.raises(course.CourseError, match="unknown settings wrokers"):
+        course.settings(MINI, root)
+    from coursekit.instructor.flags import flags
+
+    assert flags([ATTACKS["patch_restore_in_call"]]) == ["frames", "get_ipython"]
+    assert flags([ATTACKS["swaps_reference_module"]], ["coursekit.scratch.perceptron"]) == [
+        "names a forbidden module", "sys.modules"]
+    assert flags(["from coursekit.scratch.perceptron import Perceptron"], ["coursekit.scratch.perceptron"]) == [
+        "imports coursekit.scratch.perceptron", "imports coursekit.scratch.perceptron.Perceptron"]
+    assert flags([ANSWERS[UPDATE], ANSWERS[TORCH], "def f(:"]) == []

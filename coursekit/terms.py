@@ -162,7 +162,6 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("skip connection", "스킵 연결", "a path that carries a block's input around its layers and adds it to their output"),
         ("identity mapping", "항등 매핑", "the skip path passes x unchanged, so a block can do nothing by pushing F to zero"),
         ("Inception block", "인셉션 모듈", "1×1, 3×3, 5×5 convolutions and pooling in parallel, concatenated along the channels"),
-        ("1×1 convolution", "1×1 합성곱", "a per-pixel dense layer across channels; reduces the channels before costly convolutions"),
     ],
     "09_pretrained/transfer": [
         ("pretrained model", "사전 학습 모델", "a network already trained on a large source task, reused with its weights"),

@@ -423,7 +423,7 @@ def test_grades_and_tasks_csv(graded):
     results, expected, out = graded
     with open(out / "grades.csv") as f:
         rows = list(csv.DictReader(f))
-    assert list(rows[0]) == ["student_id", "assignment", "score", "max_score", "status", "folder"]
+    assert list(rows[0]) == ["student_id", "assignment", "score", "max_score", "status", "folder", "flags"]
     assert {r["student_id"]: (float(r["score"]), r["status"]) for r in rows} == expected
     with open(out / "tasks.csv") as f:
         tasks = [r for r in csv.DictReader(f) if r["student_id"] == "partial_update_torch"]

@@ -11,11 +11,14 @@ earn exactly the other tasks' points) and every honest layout (full marks).
 
 from __future__ import annotations
 
+import copy
 import csv
+import json
 import os
 import re
 import shutil
 import socket
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +27,7 @@ import psutil
 import pytest
 
 from coursekit import cli, course, grader
+from coursekit.instructor import agent, trusted
 from coursekit.sandbox import Limits
 
 from submissions import MINI, mini_course, solution_answers, write_submission
@@ -621,3 +625,69 @@ def test_settings_file_limits_and_flags(tmp_path):
     assert flags(["from coursekit.scratch.perceptron import Perceptron"], ["coursekit.scratch.perceptron"]) == [
         "imports coursekit.scratch.perceptron", "imports coursekit.scratch.perceptron.Perceptron"]
     assert flags([ANSWERS[UPDATE], ANSWERS[TORCH], "def f(:"]) == []
+
+
+class _Loopback(trusted.Channel):
+    """The trusted side's channel, answered by the agent in this same process (no kernel, no sandbox)."""
+
+    def __init__(self):
+        super().__init__(None, None)
+        self.reply = None
+
+    def send(self, message: dict) -> None:
+        try:
+            reply = agent._run(json.loads(message["request"]))
+        except Exception as err:  # noqa: BLE001 - as agent.serve does
+            reply = {"error": {"type": type(err).__name__, "message": str(err)}}
+        self.reply = json.dumps(reply)
+
+    def receive(self) -> dict:
+        return {"op": "reply", "data": self.reply}
+
+
+def test_torch_optimizer_passed_to_student_code_keeps_its_state(monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setattr(trusted, "CHANNEL", _Loopback())
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # the channel redirects it while a request runs
+
+    def student_step(model, optimizer, x):
+        optimizer.zero_grad()
+        model(x).pow(2).sum().backward()
+        optimizer.step()
+        optimizer.param_groups[0]["lr"] *= 0.5
+
+    remote_step = trusted.decode(agent._encode(student_step, {}))
+    assert isinstance(remote_step, trusted.Remote)
+    x = torch.randn(4, 3, generator=torch.Generator().manual_seed(0))
+    for make in (lambda p: torch.optim.Adam(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)):
+        model = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2))
+        twin = copy.deepcopy(model)
+        mine, ref = make(model.parameters()), make(twin.parameters())
+        for _ in range(3):  # Adam's moments and step count, SGD's momentum carry from call to call
+            remote_step(model, mine, x)
+            student_step(twin, ref, x)
+        for p, q in zip(model.parameters(), twin.parameters()):
+            torch.testing.assert_close(p, q)
+            assert set(mine.state[p]) == set(ref.state[q])
+            for name in ref.state[q]:
+                torch.testing.assert_close(mine.state[p][name], ref.state[q][name])
+        assert mine.param_groups[0]["lr"] == ref.param_groups[0]["lr"] == 0.1 / 8
+        assert mine.param_groups[0]["params"][0] is next(model.parameters())
+
+
+def test_forged_optimizer_changes_are_refused():
+    torch = pytest.importorskip("torch")
+    weight, other = torch.zeros(2, requires_grad=True), torch.zeros(3)
+    optimizer = torch.optim.SGD([weight], lr=0.1)
+    mirrors = {0: optimizer, 1: weight, 2: other}
+    state = agent._encode({"momentum_buffer": torch.ones(2)}, {})
+    for entry in ({"state": [[2, state]], "groups": [{"$d": []}]},       # state of a tensor it does not hold
+                  {"state": [[1, {"$l": []}]], "groups": [{"$d": []}]},   # state that is not a dict
+                  {"state": [[1, agent._encode({"momentum_buffer": [1, 2]}, {})]], "groups": [{"$d": []}]},
+                  {"state": [], "groups": []}):                           # its groups gone
+        with pytest.raises(trusted.ProtocolError):
+            trusted._apply_changes([[0, entry]], mirrors)
+    trusted._apply_changes([[0, {"state": [[1, state]], "groups": [agent._encode({"lr": 0.5, "params": 1}, {})]}]],
+                           mirrors)
+    assert optimizer.param_groups[0]["lr"] == 0.5 and optimizer.param_groups[0]["params"] == [weight]
+    torch.testing.assert_close(optimizer.state[weight]["momentum_buffer"], torch.ones(2))

@@ -179,6 +179,10 @@ class _Unpickler(pickle.Unpickler):
                 tensor.grad = grad
             self.pristine[key] = (data.detach().clone(), None if grad is None else grad.clone())
             self.mirrors[key] = tensor
+        elif kind == "optimizer":
+            (optimizer,) = rest
+            self.pristine[key] = "optimizer"
+            self.mirrors[key] = optimizer
         elif kind == "keras":
             (blob,) = rest
             model = pickle.loads(blob)
@@ -206,9 +210,23 @@ def _changes(mirrors: dict, pristine: dict) -> list:
                 entry["grad"] = None
             if entry:
                 changed.append([key, entry])
+        elif pristine[key] == "optimizer":
+            changed.append([key, _optimizer_changes(obj, mirrors)])
         elif pristine[key] is None:  # a Keras model: its weights
             changed.append([key, {"weights": _encode(list(obj.get_weights()), {})}])
     return changed
+
+
+def _optimizer_changes(optimizer, mirrors: dict) -> dict:
+    """A torch optimizer's state, keyed by the test's own parameters, and its groups' plain settings."""
+    torch = sys.modules["torch"]
+    index = {id(t): k for k, t in mirrors.items() if isinstance(t, torch.Tensor)}
+    state = [[index[id(p)], _encode({str(k): v for k, v in optimizer.state[p].items()}, {})]
+             for group in optimizer.param_groups for p in group["params"]
+             if id(p) in index and p in optimizer.state]
+    groups = [_encode({k: v for k, v in group.items() if k != "params" and _plain_scalar(v)}, {})
+              for group in optimizer.param_groups]
+    return {"state": state, "groups": groups}
 
 
 def _environment(env: dict):

@@ -14,8 +14,9 @@ the student's kernel (:class:`Namespace`). Plain data comes back as fresh plain 
 (numbers, strings, lists, dicts, NumPy arrays, torch tensors; standard ``torch.nn`` modules and
 optimizers are rebuilt here from their numbers); anything else becomes a :class:`Remote`
 handle whose attributes and calls are evaluated in the student's kernel again. Arguments to
-student functions travel as a pickle (trusted data); arrays, tensors and Keras models passed
-in are *mirrored*: what the student's function did to them is applied here after the call.
+student functions travel as a pickle (trusted data); arrays, tensors, torch optimizers and Keras
+models passed in are *mirrored*: what the student's function did to them is applied here after the
+call (an optimizer's state and plain settings come back as data, its tensors as fresh tensors).
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ def _keras_optimizer(body: dict):
 # ----------------------------------------------------------------------------- values to the student
 
 class _Pickler(pickle.Pickler):
-    """Pickles the test's arguments; handles go by id, arrays/tensors/Keras models are mirrored."""
+    """Pickles the test's arguments; handles go by id, arrays/tensors/optimizers/Keras models are mirrored."""
 
     def __init__(self, file):
         super().__init__(file, protocol=4)
@@ -327,6 +328,8 @@ class _Pickler(pickle.Pickler):
             kind = "array"
         elif torch is not None and isinstance(obj, torch.Tensor):
             kind = "tensor"
+        elif torch is not None and isinstance(obj, torch.optim.Optimizer):
+            kind = "optimizer"
         elif keras is not None and isinstance(obj, keras.Model):
             kind = "keras"
         if kind is None:
@@ -342,6 +345,8 @@ class _Pickler(pickle.Pickler):
             grad = None if obj.grad is None else self._payload(obj.grad.detach().clone())
             return ("tensor", key, self._payload(obj.detach().clone()), bool(obj.requires_grad),
                     isinstance(obj, torch.nn.Parameter), grad)
+        if kind == "optimizer":  # pickled as it is; its parameters and state tensors are mirrored
+            return ("optimizer", key, self._payload(obj))
         return ("keras", key, pickle.dumps(obj))
 
 
@@ -377,12 +382,39 @@ def _apply_changes(changes, mirrors: dict) -> None:
                 grad = decode(entry["grad"]) if entry["grad"] is not None else None
                 if grad is None or isinstance(grad, torch.Tensor) and grad.shape == target.shape:
                     target.grad = None if grad is None else grad.to(target.dtype)
+        elif torch is not None and isinstance(target, torch.optim.Optimizer):
+            _apply_optimizer(target, entry, mirrors)
         elif "weights" in entry:
             weights = decode(entry["weights"])
             current = target.get_weights()
             if type(weights) is list and len(weights) == len(current) and all(
                     isinstance(w, np.ndarray) and w.shape == c.shape for w, c in zip(weights, current)):
                 target.set_weights(weights)
+
+
+def _apply_optimizer(optimizer, entry: dict, mirrors: dict) -> None:
+    """A torch optimizer's state (per parameter) and group settings after the student's call."""
+    torch = _torch()
+    params = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    state = {}
+    for pair in _list(entry.get("state")):
+        key, encoded = _list(pair)
+        param = mirrors.get(key) if type(key) is int else None
+        if not isinstance(param, torch.Tensor) or id(param) not in params:
+            raise ProtocolError("optimizer state for an unknown tensor")
+        values = decode(encoded)
+        if type(values) is not dict or not all(
+                type(k) is str and (type(v) in (bool, int, float, type(None)) or type(v) is torch.Tensor)
+                for k, v in values.items()):
+            raise ProtocolError("bad optimizer state")
+        state[param] = values
+    groups = [_plain_options(options) for options in _list(entry.get("groups"))]
+    if len(groups) != len(optimizer.param_groups):
+        raise ProtocolError("optimizer groups changed")
+    optimizer.state.clear()
+    optimizer.state.update(state)
+    for group, options in zip(optimizer.param_groups, groups):
+        group.update({k: v for k, v in options.items() if k in group and k != "params"})
 
 
 def _environment() -> dict:

@@ -1,4 +1,5 @@
-"""coursekit.torch.callbacks against keras.callbacks.EarlyStopping; the augmentation twins' conventions."""
+"""coursekit.torch.callbacks against keras.callbacks.EarlyStopping; the plateau rules of torch's and Keras's
+ReduceLROnPlateau (page 7.4); the augmentation twins' conventions."""
 
 import coursekit  # noqa: F401  (sets KERAS_BACKEND, loads triton before TensorFlow)
 import keras
@@ -7,8 +8,9 @@ import pytest
 import torch
 
 from coursekit.keras import augment as keras_augment
+from coursekit.keras import callbacks as keras_callbacks
 from coursekit.torch import augment as torch_augment
-from coursekit.torch.callbacks import EarlyStopping
+from coursekit.torch.callbacks import EarlyStopping, plateau_reductions
 
 CURVES = [
     [1.0, 0.8, 0.7, 0.71, 0.69, 0.695, 0.7, 0.72, 0.73, 0.74, 0.75],
@@ -58,6 +60,42 @@ def test_restore_before_step_and_bad_mode_raise():
         EarlyStopping().restore(torch.nn.Linear(1, 1))
     with pytest.raises(ValueError):
         EarlyStopping(mode="up")
+
+
+# page 7.4's hand-made curve: a creep of 1e-5 (relative 1.4e-5) after epoch 2, a drop, a creep of 5e-4 (relative 1e-3)
+PLATEAU_CURVE = [1.0, 0.8, 0.7, 0.69999, 0.69998, 0.69997, 0.69996, 0.69995,
+                 0.5, 0.4995, 0.499, 0.4985, 0.498, 0.4975]
+
+
+@pytest.mark.parametrize("scale, torch_epochs, keras_epochs", [
+    (1000, [5], []),       # large losses: the creep of 10 per epoch beats Keras's absolute 1e-4, not torch's 0.01 %
+    (1, [5], [5]),         # the two rules agree
+    (0.01, [5], [5, 11]),  # small losses: the second creep (5e-6) is too small for Keras, 0.1 % is enough for torch
+])
+def test_relative_and_absolute_thresholds_disagree_where_the_page_says(scale, torch_epochs, keras_epochs):
+    curve = [scale * v for v in PLATEAU_CURVE]
+    assert plateau_reductions(curve, patience=2) == torch_epochs  # torch's defaults: threshold 1e-4, "rel"
+    assert keras_callbacks.plateau_reductions(curve, patience=3) == keras_epochs  # min_delta 1e-4, absolute
+
+
+def test_patience_counts_one_more_epoch_in_torch():
+    flat = [1.0] * 10  # epoch 0 sets the best; every later epoch fails to improve
+    assert plateau_reductions(flat, patience=2, factor=0.5) == [3, 6, 9]  # after 3 bad epochs (> patience)
+    assert keras_callbacks.plateau_reductions(flat, patience=2, factor=0.5) == [2, 4, 6, 8]  # after 2 (>= patience)
+    assert keras_callbacks.plateau_reductions(flat, patience=2, cooldown=3, factor=0.5) == [2, 6]
+    assert plateau_reductions(flat, patience=2, cooldown=3, factor=0.5) == [3, 9]
+
+
+@pytest.mark.parametrize("cooldown", [1, 2, 3])
+@pytest.mark.parametrize("patience", [1, 2, 3])
+def test_torch_patience_and_cooldown_are_keras_minus_one(patience, cooldown):
+    rng = np.random.default_rng(10 * patience + cooldown)
+    for _ in range(4):  # random walks in steps of 0.01: no value lies near the 1e-4 thresholds
+        curve = (200 + np.cumsum(rng.choice([-2, -1, 0, 0, 0, 1], size=25))) / 100
+        keras_epochs = keras_callbacks.plateau_reductions(curve, patience=patience, cooldown=cooldown, factor=0.5)
+        torch_epochs = plateau_reductions(curve, patience=patience - 1, cooldown=cooldown - 1, factor=0.5,
+                                          threshold=1e-4, threshold_mode="abs")
+        assert torch_epochs == keras_epochs and keras_epochs  # equal, and the walk did reach a plateau
 
 
 def test_flip_is_horizontal_only_in_both_twins():

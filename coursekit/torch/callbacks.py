@@ -13,7 +13,9 @@ once per epoch, after measuring the validation loss::
 The learning-rate twin is built in: ``torch.optim.lr_scheduler.ReduceLROnPlateau``
 (``scheduler.step(val_loss)`` once per epoch). Mind its ``threshold``: relative by
 default (``threshold_mode="rel"``, an improvement must beat ``best · (1 - 1e-4)``),
-while Keras's ``min_delta`` is absolute.
+while Keras's ``min_delta`` is absolute. And its ``patience`` and ``cooldown`` count one
+epoch more: torch's ``patience=p, cooldown=c`` acts like Keras's ``patience=p + 1,
+cooldown=c + 1`` (:func:`plateau_reductions` and its Keras twin show it).
 """
 
 from __future__ import annotations
@@ -80,3 +82,30 @@ class EarlyStopping:
             raise RuntimeError("step() was never called: there are no best weights to restore")
         model.load_state_dict(self.best_state)
         return model
+
+
+def plateau_reductions(losses, **kwargs) -> list[int]:
+    """The epochs at which ``torch.optim.lr_scheduler.ReduceLROnPlateau`` lowers the learning rate.
+
+    Feeds ``losses`` (one validation loss per epoch) to a real scheduler,
+    ``scheduler.step(loss)`` once per epoch, as a training loop would, and
+    records where the learning rate fell. The twin
+    ``coursekit.keras.callbacks.plateau_reductions`` drives Keras's callback the same way.
+
+    Args:
+        losses: the monitored value of each epoch.
+        **kwargs: ``ReduceLROnPlateau`` arguments (``patience``, ``cooldown``,
+            ``threshold``, ``threshold_mode``, ``factor``, ...).
+
+    Returns:
+        the epochs (counted from 0) at whose end the learning rate was reduced.
+    """
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, **kwargs)
+    reduced = []
+    for epoch, loss in enumerate(losses):
+        before = optimizer.param_groups[0]["lr"]
+        scheduler.step(float(loss))
+        if optimizer.param_groups[0]["lr"] < before:
+            reduced.append(epoch)
+    return reduced

@@ -300,6 +300,16 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("online / offline augmentation", "온라인 / 오프라인 증강", "transforming each batch anew as it is loaded, or storing a fixed enlarged dataset once"),
         ("input scaling", "입력 스케일링", "mapping the inputs to a standard range: 0–1, −1–1, or zero mean and unit variance (z-score)"),
     ],
+    "07_training/models_callbacks": [
+        ("Sequential API", "Sequential API", "a model as a list of layers, each feeding the next: one input, one output, no branch"),
+        ("Functional API", "함수형 API", "layers called on tensors, then keras.Model(inputs, outputs): any graph, e.g. a skip or several inputs"),
+        ("model subclassing", "모델 서브클래싱", "a class with the layers in __init__ and the computation in forward (nn.Module) or call (keras.Model)"),
+        ("callback", "콜백", "an object whose methods fit calls at fixed moments (e.g. each epoch's end) to watch or steer training"),
+        ("model checkpoint", "모델 체크포인트", "the model or its weights saved during training; save_best_only keeps the best epoch's"),
+        ("ReduceLROnPlateau", "ReduceLROnPlateau (정체 시 학습률 감소)", "multiply the learning rate by factor once the monitored loss has stopped improving"),
+        ("patience, cooldown", "patience, cooldown", "epochs without improvement to wait before acting; epochs to ignore after a learning-rate cut"),
+        ("absolute / relative threshold", "절대 / 상대 임계값", "an improvement must beat best − δ (Keras's min_delta) or best · (1 − τ) (torch's default)"),
+    ],
 }
 
 #: chapter folder topic -> its name in the glossary, where capitalising the folder name is not enough

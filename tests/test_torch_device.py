@@ -18,7 +18,7 @@ import coursekit.torch.perceptron
 import coursekit.torch.training
 from coursekit.torch.mlp import layer_gradient_norms, mlp
 from coursekit.torch.perceptron import SingleLayer, logistic_loss, perceptron_loss
-from coursekit.torch.training import evaluate, model_device, train
+from coursekit.torch.training import evaluate, fit_arrays, model_device, train
 
 META = torch.device("meta")
 
@@ -109,3 +109,19 @@ def test_model_device_needs_a_parameter_or_buffer():
     assert model_device(torch.nn.Linear(2, 1).to(META)) == META
     with pytest.raises(ValueError, match="no parameters"):
         model_device(torch.nn.ReLU())
+
+
+def test_fit_arrays_weights_each_batch_by_its_size_and_repeats_exactly():
+    torch.manual_seed(0)
+    model, x, y = torch.nn.Linear(3, 2), torch.randn(10, 3), torch.randn(10, 2)
+    with torch.no_grad():
+        full = F.mse_loss(model(x), y).item()
+    # lr=0: the weights never move, so the weighted mean of the batch losses (4 + 4 + 2 samples) is the full loss
+    assert fit_arrays(model, x, y, F.mse_loss, epochs=2, lr=0.0, batch_size=4) == pytest.approx([full, full])
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(1)
+        net = torch.nn.Linear(3, 2)
+        runs.append((fit_arrays(net, x, y, F.mse_loss, epochs=3, batch_size=4, seed=5), net.weight.detach().clone()))
+    assert runs[0][0] == runs[1][0] and torch.equal(runs[0][1], runs[1][1])
+    assert runs[0][0][-1] < runs[0][0][0]

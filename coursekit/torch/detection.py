@@ -15,6 +15,7 @@ from torch import nn
 
 from coursekit.scratch import detection as scratch
 from coursekit.scratch.detection import LAMBDA_COORD, LAMBDA_NOOBJ
+from coursekit.torch.training import fit_arrays
 
 
 def _block(c_in: int, c_out: int) -> list[nn.Module]:
@@ -92,20 +93,8 @@ def train(model: TinyYOLO, scenes, epochs: int = 5, lr: float = 3e-3, batch_size
     images = torch.as_tensor(scenes.images).permute(0, 3, 1, 2).contiguous()
     S = images.shape[-1] // 8
     y = targets(scenes, S, model.C)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    history = []
-    for _ in range(epochs):
-        model.train()
-        total = 0.0
-        for idx in torch.randperm(len(images), generator=generator).split(batch_size):
-            loss = yolo_loss(model(images[idx]), y[idx], model.B)["total"]
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += float(loss.detach()) * len(idx)
-        history.append(total / len(images))
-    return history
+    return fit_arrays(model, images, y, lambda out, target: yolo_loss(out, target, model.B)["total"],
+                      epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
 
 
 @torch.no_grad()

@@ -12,6 +12,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from coursekit.torch.training import fit_arrays
+
 
 class FCN(nn.Module):
     """Fully convolutional network (FCN-32s-like, Long et al. 2015): a conv-pool encoder down to H/8,
@@ -93,20 +95,7 @@ def train(model: nn.Module, images: np.ndarray, masks: np.ndarray, epochs: int =
     Returns the mean training loss of each epoch."""
     x = torch.as_tensor(images).permute(0, 3, 1, 2).contiguous()
     y = torch.as_tensor(masks)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    generator = torch.Generator().manual_seed(seed)
-    history = []
-    for _ in range(epochs):
-        model.train()
-        total = 0.0
-        for idx in torch.randperm(len(x), generator=generator).split(batch_size):
-            loss = F.cross_entropy(model(x[idx]), y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            total += float(loss.detach()) * len(idx)
-        history.append(total / len(x))
-    return history
+    return fit_arrays(model, x, y, F.cross_entropy, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
 
 
 @torch.no_grad()

@@ -81,3 +81,31 @@ def train(model: nn.Module, loader, loss_fn: Callable, optimizer: torch.optim.Op
         for key, value in results.items():
             history.setdefault(key, []).append(value)
     return history
+
+
+def fit_arrays(model: nn.Module, x: torch.Tensor, y: torch.Tensor, loss_fn: Callable, epochs: int = 5,
+               lr: float = 3e-3, batch_size: int = 32, seed: int = 0) -> list[float]:
+    """Adam on ``loss_fn(model(x[idx]), y[idx])`` over seeded shuffled mini-batches of tensors in memory.
+
+    ``x`` and ``y`` are indexed along their first axis (``n`` samples); each epoch draws a new
+    permutation from a generator seeded with ``seed``, so the run repeats exactly. Each batch is
+    moved to the model's device.
+
+    Returns:
+        the mean training loss of each epoch (weighted by batch size), a list of ``epochs`` floats.
+    """
+    device = model_device(model)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    generator = torch.Generator().manual_seed(seed)
+    history = []
+    for _ in range(epochs):
+        model.train()
+        total = 0.0
+        for idx in torch.randperm(len(x), generator=generator).split(batch_size):
+            loss = loss_fn(model(x[idx].to(device)), y[idx].to(device))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            total += float(loss.detach()) * len(idx)
+        history.append(total / len(x))
+    return history

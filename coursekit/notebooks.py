@@ -4,7 +4,9 @@
     python -m coursekit.notebooks --report solutions/01_perceptron/*.ipynb   # run, save nothing, print cost
 
 Saving strips what a re-run cannot reproduce: stderr streams (framework start-up
-logs, which the HTML book hides anyway) and per-cell timing metadata. ``--report``
+logs, which the HTML book hides anyway) and per-cell timing metadata, and joins
+consecutive stdout chunks into one output (how a print is split into messages
+depends on timing; the text does not). ``--report``
 prints one JSON line per notebook with the wall time and the peak resident memory
 of its kernel (used by ``benchmarks/notebooks.py``); run one notebook per process
 for a per-notebook peak.
@@ -24,10 +26,18 @@ from nbclient import NotebookClient
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove stderr streams and execution timing from every code cell, in place."""
+    """Remove stderr streams and execution timing from every code cell and join adjacent stdout, in place."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+            outputs = []
+            for output in cell.outputs:
+                if output.output_type == "stream" and output.name == "stderr":
+                    continue
+                if output.output_type == "stream" and outputs and outputs[-1].output_type == "stream":
+                    outputs[-1].text += output.text
+                else:
+                    outputs.append(output)
+            cell.outputs = outputs
             cell.metadata.pop("execution", None)
     return nb
 

@@ -76,7 +76,9 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("sigmoid", "시그모이드 함수", "σ(x) = 1/(1 + e^−x), in (0, 1): the output of a binary (or multi-label) classifier"),
         ("hyperbolic tangent (tanh)", "하이퍼볼릭 탄젠트 (쌍곡탄젠트)", "(e^x − e^−x)/(e^x + e^−x), in (−1, 1): a zero-centred sigmoid, 2σ(2x) − 1"),
         ("ReLU", "렐루 함수", "max(x, 0): the default activation of hidden layers"),
+        ("dead ReLU", "죽은 렐루", "a ReLU unit whose weighted sum is negative for every input: its gradient is 0, so it never learns again"),
         ("leaky ReLU", "리키 렐루", "x for x > 0, else a·x with a small slope a, so a unit never stops learning entirely"),
+        ("ELU, GELU, SiLU", "ELU, GELU, SiLU (스위시)", "smooth ReLU-like activations whose negative side is small and nonzero; GELU is the transformers' default"),
         ("softmax", "소프트맥스 함수", "e^z_i / Σ_j e^z_j: k scores into k probabilities that sum to 1, the output of a multi-class classifier"),
         ("saturation", "포화", "the flat tails of sigmoid and tanh, where the derivative is almost 0"),
     ],
@@ -84,6 +86,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("vanishing gradient", "기울기 소실", "gradients shrink layer by layer on the way back, so the first layers of a deep network barely learn"),
         ("exploding gradient", "기울기 폭발", "the opposite: gradients grow layer by layer and training blows up"),
         ("gradient norm", "기울기 노름", "‖∂L/∂W‖, the length of a layer's weight gradient: how hard that layer is pushed to change"),
+        ("gradient clipping", "기울기 클리핑", "rescale the gradient when its norm exceeds a threshold, so one bad batch cannot blow training up"),
     ],
     "05_losses/losses": [
         ("loss function", "손실 함수", "one number that measures how wrong the predictions are; training minimises it"),

@@ -1,4 +1,4 @@
-"""Notebook collection for pytest (at the repository root, so it sees book/ and solutions/).
+"""Notebook collection for pytest (at the repository root, so it sees book/).
 
 Notebooks are collected by this file, not by nbval's command-line switches, so that a
 plain ``pytest`` runs everything:
@@ -8,8 +8,9 @@ plain ``pytest`` runs everything:
   way Colab runs a downloaded page: a fresh virtual environment where ``coursekit`` is installed
   from a wheel built from this repository (see :func:`colab_python`), so a page that needs a file
   the wheel does not ship, or code that is only in the working tree, fails here;
-* ``solutions/**/*.ipynb``: nbval in lax mode, each cell must run without error (their
-  hidden tests are assertions, so a failing solution fails here).
+* ``solutions/**/*.ipynb`` are not collected: ``tests/test_exercises.py`` grades each one, hidden
+  tests included, in the grading sandbox and requires full marks, which a cell that fails or a
+  hidden test that does not pass would cost (running them a second time here would add minutes).
 
 As nbval documents, images are left out of the comparison; stderr is too (framework
 start-up logs vary from machine to machine, and the book never shows stderr).
@@ -127,11 +128,10 @@ def pytest_collect_file(file_path: Path, parent):
     if parent.config.option.nbval or parent.config.option.nbval_lax:
         return None  # nbval's own switches were given: let nbval collect
     relative = file_path.resolve().relative_to(ROOT)
-    if relative.parts[0] not in {"book", "solutions"}:
+    if relative.parts[0] != "book":
         return None
-    book = relative.parts[0] == "book"
-    notebook = (ColabNotebook if book else IPyNbFile).from_parent(parent, path=file_path)
-    notebook.compare_outputs = book
+    notebook = ColabNotebook.from_parent(parent, path=file_path)
+    notebook.compare_outputs = True
     return notebook
 
 

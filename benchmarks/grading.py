@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from coursekit import course, grader  # noqa: E402
+from coursekit.instructor import course, grader  # noqa: E402
 from submissions import solution_answers, write_submission  # noqa: E402
 
 
@@ -54,7 +54,7 @@ def plain_nbgrader(assignment: str, klass: Path, workdir: Path) -> None:
 BASELINE_RUN = """
 import sys, time
 from pathlib import Path
-from coursekit import grader
+from coursekit.instructor import grader
 start = time.perf_counter()
 results = grader.grade(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), workers=int(sys.argv[4]))
 print(time.perf_counter() - start, ",".join(sorted({r.status for r in results})))

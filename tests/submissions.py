@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit import course
+from coursekit.instructor import course
 
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 

@@ -10,7 +10,7 @@ import shutil
 import nbformat
 import pytest
 
-from coursekit import cli, course, grader
+from coursekit.instructor import cli, course, grader
 
 from submissions import solution_answers, write_submission
 

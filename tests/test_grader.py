@@ -26,9 +26,8 @@ import nbformat
 import psutil
 import pytest
 
-from coursekit import cli, course, grader
-from coursekit.instructor import agent, trusted
-from coursekit.sandbox import Limits
+from coursekit.instructor import agent, cli, course, grader, trusted
+from coursekit.instructor.sandbox import Limits
 
 from submissions import MINI, mini_course, solution_answers, write_submission
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit import cli, weights
+from coursekit import weights
+from coursekit.instructor import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@
 
     coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--shard K/N] [limits]
         Grade a class (a folder or .zip of SUBMISSIONS/<student_id>/<notebook>.ipynb) in a
-        sandbox; see coursekit.grader for the outputs and the status words.
+        sandbox; see coursekit.instructor.grader for the outputs and the status words.
 
     coursekit weights build NAME ... | coursekit weights check
         Train course checkpoint NAME from its recipe and update coursekit/weights/; or verify
@@ -24,7 +24,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from coursekit import course
+from coursekit.instructor import course
 
 
 def _release(args: argparse.Namespace) -> int:
@@ -41,8 +41,8 @@ def _release(args: argparse.Namespace) -> int:
 
 
 def _grade(args: argparse.Namespace) -> int:
-    from coursekit import grader
-    from coursekit.sandbox import Limits
+    from coursekit.instructor import grader
+    from coursekit.instructor.sandbox import Limits
 
     overrides = {f.name: getattr(args, f.name) for f in fields(Limits) if getattr(args, f.name) is not None}
     shard = None
@@ -76,7 +76,7 @@ def _weights(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from coursekit import grader
+    from coursekit.instructor import grader
 
     print(f"merged {grader.merge(args.shards, args.out)} students into {args.out}")
     return 0
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     release.add_argument("--check", action="store_true", help="only report what is out of sync")
     release.set_defaults(run=_release)
 
-    from coursekit.sandbox import Limits  # light: no framework import
+    from coursekit.instructor.sandbox import Limits  # light: no framework import
 
     grade = commands.add_parser("grade", help="autograde a class in a sandbox")
     grade.add_argument("assignment", metavar="ASSIGNMENT")

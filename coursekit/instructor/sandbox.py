@@ -23,7 +23,8 @@ tests, executes, scores, saves to the gradebook). Two things change:
    If the kernel dies (``os._exit``, a kill, the memory cap) or exceeds the
    output cap, the cells run so far keep their outcome and the rest fail.
 
-What happened is added to :data:`REPORT` for the grading pipeline.
+What stopped a notebook is reported in nbgrader's ``resources`` (``resources["coursekit"]``,
+see :meth:`SandboxedExecute.preprocess`) for the grading pipeline.
 """
 
 from __future__ import annotations
@@ -45,11 +46,12 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, List, Unicode
 
 from coursekit.instructor import wire
 
 KERNEL_NAME = "coursekit-sandbox"
+PACKAGE = Path(__file__).resolve().parents[1]  #: the coursekit package: the kernel sees it, read-only
 
 
 @dataclass(frozen=True)
@@ -66,22 +68,11 @@ class Limits:
     cpus: int = 1                 #: cores the kernel may use at most (where cgroups allow)
 
 
-#: What :class:`SandboxedExecute` saw in the notebooks run since :func:`reset_report`: ``killed`` is
-#: None, or the first thing that stopped a cell or the kernel: "timeout" (a cell or the notebook ran
-#: out of time), "memory", "output_limit" or "died"; ``compromised`` is True once a canary failed.
-REPORT: dict = {"killed": None, "compromised": False}  # compromised: kept for the pipeline, never set now
-
-
-def reset_report() -> None:
-    REPORT.update(killed=None, compromised=False)
-
-
 def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
     """The argv of a sandboxed IPython kernel (``{connection_file}`` is filled in by Jupyter)."""
     python_home = Path(sys.base_prefix)
     venv = Path(sys.prefix)
-    package = Path(__file__).resolve().parent
-    readonly = [python_home, venv, package] + [Path(p) for p in ("/etc/ld.so.cache", "/etc/fonts", "/etc/ssl")
+    readonly = [python_home, venv, PACKAGE] + [Path(p) for p in ("/etc/ld.so.cache", "/etc/fonts", "/etc/ssl")
                                                if Path(p).exists()]
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--clearenv",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
@@ -92,7 +83,7 @@ def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
     command += ["--bind", str(shared_dir), str(shared_dir)]
     environment = {"HOME": "/tmp/work", "MPLCONFIGDIR": "/tmp/work", "PATH": f"{venv}/bin:/usr/bin",
                    "MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1",
-                   "PYTHONPATH": str(package.parent),  # the grader's own coursekit, wherever it is installed
+                   "PYTHONPATH": str(PACKAGE.parent),  # the grader's own coursekit, wherever it is installed
                    "COURSEKIT_DEVICE": "cpu",
                    "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
     for key, value in environment.items():
@@ -103,41 +94,20 @@ def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
     return command
 
 
-#: The control group of the kernel being graded in this process (None: the machine allows none).
-CGROUP = None
-
-
-def release_cgroup() -> None:
-    """Kill what is left in the kernel's control group and remove it."""
-    global CGROUP
-    if CGROUP is not None:
-        CGROUP.remove()
-        CGROUP = None
-
-
 def configure(config, limits: Limits, shared_dir: Path) -> None:
     """Set up ``config`` (a traitlets ``Config``) so that nbgrader runs kernels in the sandbox.
 
-    Writes the sandbox kernelspec under ``shared_dir`` and points Jupyter at it; the
-    kernel's connection file and IPC sockets live in ``shared_dir/runtime``, the only
-    folder the kernel shares with the grader.
+    Points Jupyter at ``shared_dir``, where :class:`SandboxedExecute` writes the sandbox
+    kernelspec for each notebook; the kernel's connection file and IPC sockets live in
+    ``shared_dir/runtime``, the only folder the kernel shares with the grader.
     """
-    spec_dir = shared_dir / "kernels" / KERNEL_NAME
-    spec_dir.mkdir(parents=True, exist_ok=True)
+    (shared_dir / "kernels" / KERNEL_NAME).mkdir(parents=True, exist_ok=True)
     (shared_dir / "runtime").mkdir(exist_ok=True)
-    # Interrupts travel as messages: a signal would reach bubblewrap, not the kernel inside it.
-    global CGROUP
-    from coursekit.instructor import limits as cgroups
-
-    release_cgroup()
-    CGROUP = cgroups.create(limits.memory_mb, limits.pids, limits.cpus)
-    argv = kernel_command(limits, shared_dir)
-    if CGROUP is not None:  # the kernel starts inside its group: a tiny launcher joins it, then runs bwrap
-        argv = [sys.executable, cgroups.__file__, *CGROUP.procs_files, "--", *argv]
-    spec = {"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python",
-            "interrupt_mode": "message"}
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1))
     os.environ["JUPYTER_PATH"] = str(shared_dir)
+    config.SandboxedExecute.kernel_argv = kernel_command(limits, shared_dir)
+    config.SandboxedExecute.kernel_spec_dir = str(shared_dir / "kernels" / KERNEL_NAME)
+    config.SandboxedExecute.pids_limit = limits.pids
+    config.SandboxedExecute.cpus_limit = limits.cpus
     config.KernelManager.transport = "ipc"
     config.KernelManager.connection_file = str(shared_dir / "runtime" / "kernel.json")
     config.Execute.kernel_name = KERNEL_NAME
@@ -165,14 +135,25 @@ class SandboxedExecute(Execute):
     notebook_timeout = Integer(Limits.notebook_seconds, help="seconds the whole notebook may run").tag(config=True)
     memory_limit_mb = Integer(Limits.memory_mb, help="resident memory of the kernel, in MiB").tag(config=True)
     output_limit_kb = Integer(Limits.output_kb, help="total output of the notebook, in KiB").tag(config=True)
+    pids_limit = Integer(Limits.pids, help="processes and threads of the kernel (where cgroups allow)").tag(config=True)
+    cpus_limit = Integer(Limits.cpus, help="cores the kernel may use (where cgroups allow)").tag(config=True)
+    kernel_argv = List(Unicode(), help="the sandboxed kernel's command (kernel_command)").tag(config=True)
+    kernel_spec_dir = Unicode(help="where this notebook's kernelspec is written").tag(config=True)
     tests_in_kernel = Bool(False, help="run test cells in the student's kernel (grading.toml: tests = \"kernel\"), "
                                        "for assignments whose tests are not yet written for the trusted process"
                            ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
+        """Run ``nb``; ``resources["coursekit"]["killed"]`` becomes the first thing that stopped a cell
+        or the kernel of any notebook graded with these resources: ``"timeout"`` (a cell or the notebook
+        ran out of time), ``"memory"``, ``"output_limit"`` or ``"died"`` (else it stays None)."""
+        from coursekit.instructor import limits as cgroups
+
         self._output_bytes = 0
         self._dead = False
         self._killed: str | None = None
+        self._cgroup = cgroups.create(self.memory_limit_mb, self.pids_limit, self.cpus_limit)
+        self._write_kernel_spec()
         self._runner = TrustedRunner()
         self._runner.send({"op": "warm", "modules": _imported_modules(nb)})  # while the kernel starts
         stop = threading.Event()
@@ -183,9 +164,25 @@ class SandboxedExecute(Execute):
         finally:
             stop.set()
             watchdog.join()
-            _kill_kernels()
+            _kill_kernels(self._cgroup)
             self._runner.close()
-            REPORT["killed"] = REPORT["killed"] or self._killed
+            if self._cgroup is not None:
+                self._cgroup.remove()
+            if resources is not None:
+                report = resources.setdefault("coursekit", {})
+                report["killed"] = report.get("killed") or self._killed
+
+    def _write_kernel_spec(self) -> None:
+        """The sandbox kernelspec; with a control group, a tiny launcher joins it first, then runs bwrap.
+        Interrupts travel as messages: a signal would reach bubblewrap, not the kernel inside it."""
+        argv = list(self.kernel_argv)
+        if self._cgroup is not None:
+            from coursekit.instructor import limits as cgroups
+
+            argv = [sys.executable, cgroups.__file__, *self._cgroup.procs_files, "--", *argv]
+        spec = {"argv": argv, "display_name": "Python 3 (sandboxed)", "language": "python",
+                "interrupt_mode": "message"}
+        (Path(self.kernel_spec_dir) / "kernel.json").write_text(json.dumps(spec, indent=1))
 
     async def async_start_new_kernel_client(self):
         """nbclient's kernel client, with every socket refusing a message over the cap *before* it is
@@ -211,14 +208,14 @@ class SandboxedExecute(Execute):
         while not stop.wait(0.2):
             if time.monotonic() - start > self.notebook_timeout:
                 self._kill("timeout")
-            elif _kernel_memory_mb() > self.memory_limit_mb:
-                self._kill("memory")
-            elif CGROUP is not None and CGROUP.out_of_memory():
+            elif self._cgroup is None and _kernel_memory_mb() > self.memory_limit_mb:
+                self._kill("memory")  # (a control group's own cap holds, and counts tmpfs pages too)
+            elif self._cgroup is not None and self._cgroup.out_of_memory():
                 self._killed = self._killed or "memory"
 
     def _kill(self, reason: str) -> None:
         self._killed = self._killed or reason
-        _kill_kernels()
+        _kill_kernels(self._cgroup)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
@@ -254,7 +251,7 @@ class SandboxedExecute(Execute):
             cell.outputs.append(_error("KernelDied", "the cell ignored the interrupt after its time limit"))
         except DeadKernelError:
             self._dead = True
-            self._killed = self._killed or ("memory" if CGROUP is not None and CGROUP.out_of_memory() else "died")
+            self._killed = self._killed or ("memory" if self._cgroup is not None and self._cgroup.out_of_memory() else "died")
             cell.outputs.append(_error("KernelDied", f"the kernel stopped ({self._killed})"))
         return cell, resources
 
@@ -380,8 +377,7 @@ class TrustedRunner:
     """The trusted test process (:mod:`coursekit.instructor.trusted`), talked to over pipes."""
 
     def __init__(self):
-        package = Path(__file__).resolve().parent
-        env = {**os.environ, "PYTHONPATH": str(package.parent), "COURSEKIT_DEVICE": "cpu", "MPLBACKEND": "agg",
+        env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent), "COURSEKIT_DEVICE": "cpu", "MPLBACKEND": "agg",
                "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
                "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.workdir = tempfile.mkdtemp(prefix="ck-trusted-")
@@ -436,8 +432,6 @@ def _sandbox_processes() -> list[psutil.Process]:
 
 
 def _kernel_memory_mb() -> float:
-    if CGROUP is not None:
-        return 0.0  # the group's own cap holds (and counts tmpfs pages, /tmp and /dev/shm, too)
     total = 0
     for process in _sandbox_processes():
         try:
@@ -447,10 +441,11 @@ def _kernel_memory_mb() -> float:
     return total / 2**20
 
 
-def _kill_kernels() -> None:
-    """SIGKILL every process this grader started (only the sandboxed kernel and what it spawned)."""
-    if CGROUP is not None:
-        CGROUP.kill()
+def _kill_kernels(cgroup=None) -> None:
+    """SIGKILL every process this grader started (only the sandboxed kernel and what it spawned),
+    and everything in the kernel's control group ``cgroup`` (a :mod:`coursekit.instructor.limits` group)."""
+    if cgroup is not None:
+        cgroup.kill()
     for process in _sandbox_processes():
         try:
             process.kill()

@@ -4,7 +4,7 @@
 student: ``SUBMISSIONS/<student_id>/<notebook>.ipynb``. Each student is graded
 on their own, in a worker process with a private nbgrader course folder and
 gradebook (so workers never share a database), by nbgrader's ``Autograde``
-converter running the kernel in the sandbox of :mod:`coursekit.sandbox`.
+converter running the kernel in the sandbox of :mod:`coursekit.instructor.sandbox`.
 
 Before nbgrader sees a notebook, the pipeline rebuilds it from the *instructor's*
 release: every cell comes from there, and only the answers in solution cells
@@ -53,8 +53,8 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit import course
-from coursekit.sandbox import Limits
+from coursekit.instructor import course
+from coursekit.instructor.sandbox import Limits
 
 MAX_ID_LENGTH = 200
 MAX_NOTEBOOK_BYTES = 50 * 2**20
@@ -349,7 +349,7 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, 
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute
 
-    from coursekit import sandbox
+    from coursekit.instructor import sandbox
 
     config = course.nbgrader_config(course_dir, source_directory="source", release_directory="release",
                                     db_url=f"sqlite:///{course_dir / 'gradebook.db'}")
@@ -361,15 +361,22 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, 
     config.Autograde.autograde_preprocessors = [sandbox.SandboxedExecute if p is Execute else p for p in defaults]
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id, coursedir.student_id = assignment, student
-    converter = Autograde(coursedir=coursedir, config=config)
+    report = {"killed": None}
+
+    class ReportingAutograde(Autograde):
+        """nbgrader's ``Autograde``, keeping what the sandbox put in each notebook's resources."""
+
+        def write_single_notebook(self, output, resources):
+            report["killed"] = report["killed"] or resources.get("coursekit", {}).get("killed")
+            super().write_single_notebook(output, resources)
+
+    converter = ReportingAutograde(coursedir=coursedir, config=config)
     converter.force = True
-    sandbox.reset_report()
     try:
         converter.start()
     finally:
-        sandbox.release_cgroup()
         shutil.rmtree(kernel_dir, ignore_errors=True)
-    return dict(sandbox.REPORT)
+    return report
 
 
 def _collect_scores(result: Result, course_dir: Path, assignment: str, student: str) -> None:
@@ -443,8 +450,8 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
           shard: tuple[int, int] | None = None) -> list[Result]:
     """Grade every student of ``submissions``; write the CSVs, notebooks and feedback into ``out``.
 
-    ``limits`` default to the assignment's ``grading.toml`` (:func:`coursekit.course.settings`) over
-    :class:`~coursekit.sandbox.Limits`, with ``overrides`` (field -> value) on top; ``workers`` to its
+    ``limits`` default to the assignment's ``grading.toml`` (:func:`coursekit.instructor.course.settings`) over
+    :class:`~coursekit.instructor.sandbox.Limits`, with ``overrides`` (field -> value) on top; ``workers`` to its
     ``workers``, else the number of cores.
 
     ``shard=(K, N)`` grades only the students of share K of N (:func:`shard_of`); :func:`merge`

@@ -7,7 +7,7 @@ Layout (see ``nbgrader_config.py`` at the repository root)::
 
 :func:`release` runs nbgrader's ``GenerateAssignment`` without a database, so
 the committed student versions depend on nothing but the source.
-:mod:`coursekit.grader` grades a class with nbgrader's ``Autograde`` in a sandbox.
+:mod:`coursekit.instructor.grader` grades a class with nbgrader's ``Autograde`` in a sandbox.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "solutions"
 RELEASE = "exercises"
 SETTINGS = "grading.toml"  #: per-assignment grading settings, next to the source notebooks (never released)
@@ -53,7 +53,7 @@ def settings(assignment: str, root: Path = ROOT) -> dict:
         workers = 2                                        # submissions graded at once
         tests = "kernel"                                   # tests not yet written for the trusted process
         forbidden_imports = ["coursekit.scratch.perceptron"]   # flagged for review, not scored
-        [limits]                                           # any field of coursekit.sandbox.Limits
+        [limits]                                           # any field of coursekit.instructor.sandbox.Limits
         cell_seconds = 300
         notebook_seconds = 1200
     """

@@ -26,7 +26,7 @@ import nbformat
 import psutil
 import pytest
 
-from coursekit.instructor import agent, cli, course, grader, trusted
+from coursekit.instructor import agent, cli, course, grader, sandbox, trusted
 from coursekit.instructor.sandbox import Limits
 
 from submissions import MINI, mini_course, solution_answers, write_submission
@@ -291,6 +291,34 @@ for i in range(40):  # files under the size limit of one file, in /dev (a tmpfs 
         for _ in range(3):
             hog.write(b"x" * 64 * 2**20)
 """
+FILL_RUNTIME = """
+import os
+from ipykernel import get_connection_file
+runtime = os.path.dirname(get_connection_file())  # the folder of the IPC sockets, shared with the grader
+depth, written, spec_written = 0, 0, False
+try:
+    folder = runtime
+    for _ in range(1100):
+        folder = os.path.join(folder, "d")
+        os.mkdir(folder)
+        depth += 1
+except OSError:
+    pass
+try:
+    with open(os.path.join(runtime, "hog"), "wb") as hog:
+        for _ in range(16):
+            hog.write(b"x" * 2**26)
+            written += 2**26
+except OSError:
+    pass
+try:  # the kernelspec the grader starts kernels from lies next to the runtime folder on the host
+    with open(os.path.join(os.path.dirname(runtime), "kernels", "coursekit-sandbox", "kernel.json"), "w") as spec:
+        spec.write("{}")
+    spec_written = True
+except OSError:
+    pass
+print(f"RUNTIME_PROBE depth={depth} written={written} spec_written={spec_written}")
+"""
 MANY_THREADS = """
 import threading, time
 threads = [threading.Thread(target=time.sleep, args=(1,), daemon=True) for _ in range(2000)]
@@ -485,6 +513,9 @@ def mini_table(root: Path) -> dict[str, tuple[dict, float, str]]:
         # walls: tmpfs pages count as memory (the group's cap stops it), threads count as processes
         "fills_dev_tmpfs": ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: FILL_TMPFS + solved[DOT]}, 6,
                             "kernel_died"),
+        # the runtime folder is a tiny tmpfs of its own: the kernel cannot fill the host's disk through it
+        "fills_runtime_folder": ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: FILL_RUNTIME + solved[DOT]}, 8,
+                                 "ok"),
         "many_threads": ({UPDATE: solved[UPDATE], TRAIN: solved[TRAIN], DOT: MANY_THREADS + solved[DOT]}, 6, "ok"),
         "own_helpers": ({**solved, UPDATE: HONEST_HELPERS + "\n" + solved[UPDATE]}, 8, "ok"),
     }
@@ -557,6 +588,17 @@ def test_mini_class_every_student_gets_exactly_what_they_solved(mini_graded):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_the_runtime_folder_holds_only_a_little_and_nothing_stays(mini_graded):
+    _, _, out = mini_graded
+    notebook = nbformat.read(next((out / "autograded" / "fills_runtime_folder").glob("*.ipynb")), as_version=4)
+    printed = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.outputs)
+    probe = dict(item.split("=") for item in re.search(r"RUNTIME_PROBE (.*)", printed).group(1).split())
+    assert int(probe["depth"]) < sandbox.RUNTIME_FILES and int(probe["written"]) <= sandbox.RUNTIME_MB * 2**20
+    assert probe["spec_written"] == "False"
+    assert "coursekit-runtime" not in Path("/proc/mounts").read_text()
+
+
 def test_mini_grades_csv_keeps_ids_and_folders_are_safe(mini_graded):
     results, expected, out = mini_graded
     with open(out / "grades.csv", newline="", encoding="utf-8") as f:

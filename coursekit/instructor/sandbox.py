@@ -80,7 +80,8 @@ def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
                "--size", str(limits.disk_mb * 2**20), "--tmpfs", "/tmp", "--dir", "/tmp/work", "--chdir", "/tmp/work"]
     for path in readonly:
         command += ["--ro-bind", str(path), str(path)]
-    command += ["--bind", str(shared_dir), str(shared_dir)]
+    runtime = shared_dir / "runtime"  # the IPC sockets: the one host folder the kernel may write to
+    command += ["--bind", str(runtime), str(runtime)]
     environment = {"HOME": "/tmp/work", "MPLCONFIGDIR": "/tmp/work", "PATH": f"{venv}/bin:/usr/bin",
                    "MPLBACKEND": "agg", "PYTHONNOUSERSITE": "1",
                    "PYTHONPATH": str(PACKAGE.parent),  # the grader's own coursekit, wherever it is installed
@@ -106,6 +107,7 @@ def configure(config, limits: Limits, shared_dir: Path) -> None:
     os.environ["JUPYTER_PATH"] = str(shared_dir)
     config.SandboxedExecute.kernel_argv = kernel_command(limits, shared_dir)
     config.SandboxedExecute.kernel_spec_dir = str(shared_dir / "kernels" / KERNEL_NAME)
+    config.SandboxedExecute.runtime_dir = str(shared_dir / "runtime")
     config.SandboxedExecute.pids_limit = limits.pids
     config.SandboxedExecute.cpus_limit = limits.cpus
     config.KernelManager.transport = "ipc"
@@ -139,6 +141,7 @@ class SandboxedExecute(Execute):
     cpus_limit = Integer(Limits.cpus, help="cores the kernel may use (where cgroups allow)").tag(config=True)
     kernel_argv = List(Unicode(), help="the sandboxed kernel's command (kernel_command)").tag(config=True)
     kernel_spec_dir = Unicode(help="where this notebook's kernelspec is written").tag(config=True)
+    runtime_dir = Unicode(help="the folder of the kernel's connection file and IPC sockets").tag(config=True)
     tests_in_kernel = Bool(False, help="run test cells in the student's kernel (grading.toml: tests = \"kernel\"), "
                                        "for assignments whose tests are not yet written for the trusted process"
                            ).tag(config=True)
@@ -153,6 +156,7 @@ class SandboxedExecute(Execute):
         self._dead = False
         self._killed: str | None = None
         self._cgroup = cgroups.create(self.memory_limit_mb, self.pids_limit, self.cpus_limit)
+        self._runtime_mounted = _mount_runtime(Path(self.runtime_dir))
         self._write_kernel_spec()
         self._runner = TrustedRunner()
         self._runner.send({"op": "warm", "modules": _imported_modules(nb)})  # while the kernel starts
@@ -168,6 +172,7 @@ class SandboxedExecute(Execute):
             self._runner.close()
             if self._cgroup is not None:
                 self._cgroup.remove()
+            _clear_runtime(Path(self.runtime_dir), self._runtime_mounted)
             if resources is not None:
                 report = resources.setdefault("coursekit", {})
                 report["killed"] = report.get("killed") or self._killed
@@ -212,6 +217,8 @@ class SandboxedExecute(Execute):
                 self._kill("memory")  # (a control group's own cap holds, and counts tmpfs pages too)
             elif self._cgroup is not None and self._cgroup.out_of_memory():
                 self._killed = self._killed or "memory"
+            elif not self._runtime_mounted and _too_full(Path(self.runtime_dir)):
+                self._kill("disk")  # (a mounted runtime folder is small by itself)
 
     def _kill(self, reason: str) -> None:
         self._killed = self._killed or reason
@@ -429,6 +436,46 @@ def _sandbox_processes() -> list[psutil.Process]:
         except psutil.Error:
             pass
     return processes
+
+
+RUNTIME_MB = 4  #: size of the kernel's runtime folder (its connection file and IPC sockets need a few kB)
+RUNTIME_FILES = 64  #: files and folders it may hold
+
+
+def _mount_runtime(folder: Path) -> bool:
+    """Make ``folder`` a tmpfs of :data:`RUNTIME_MB` MiB and :data:`RUNTIME_FILES` inodes (as root);
+    whether it is one. Elsewhere the watchdog measures the folder instead (:func:`_too_full`)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    options = f"size={RUNTIME_MB}m,nr_inodes={RUNTIME_FILES},mode=0700"
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "coursekit-runtime", str(folder)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return done.returncode == 0
+
+
+def _too_full(folder: Path) -> bool:
+    """Whether ``folder`` holds more than the runtime folder's limits (entries counted up to one over)."""
+    entries, size = 0, 0
+    for root, folders, files in os.walk(folder):
+        entries += len(folders) + len(files)
+        if entries > RUNTIME_FILES:
+            return True
+        for name in files:
+            try:
+                size += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return size > RUNTIME_MB * 2**20
+
+
+def _clear_runtime(folder: Path, mounted: bool) -> None:
+    """Empty the runtime folder: unmount its tmpfs, or delete what the kernel left (``rm`` copes with any depth)."""
+    if mounted:
+        subprocess.run(["umount", "--lazy", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       check=False)
+    for entry in list(folder.iterdir()) if folder.is_dir() else []:
+        subprocess.run(["rm", "-rf", "--one-file-system", "--", str(entry)], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
 
 
 def _kernel_memory_mb() -> float:

@@ -51,7 +51,6 @@ def settings(assignment: str, root: Path = ROOT) -> dict:
     """The assignment's ``solutions/<assignment>/grading.toml`` (empty when there is none)::
 
         workers = 2                                        # submissions graded at once
-        tests = "kernel"                                   # tests not yet written for the trusted process
         forbidden_imports = ["coursekit.scratch.perceptron"]   # flagged for review, not scored
         [limits]                                           # any field of coursekit.instructor.sandbox.Limits
         cell_seconds = 300
@@ -66,7 +65,7 @@ def settings(assignment: str, root: Path = ROOT) -> dict:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise CourseError(f"{path}: {err}") from None
-    unknown = set(data) - {"workers", "forbidden_imports", "limits", "tests"}
+    unknown = set(data) - {"workers", "forbidden_imports", "limits"}
     if unknown:
         raise CourseError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
     return data

@@ -269,7 +269,7 @@ def _is_assignment_notebook(release: nbformat.NotebookNode, theirs: nbformat.Not
 # ----------------------------------------------------------------------------- grading one student
 
 def _grade_student(assignment: str, student: str, sources: list[Path], template: Path, limits: Limits,
-                   out: Path, forbidden_imports: tuple[str, ...] = (), tests_in_kernel: bool = False) -> Result:
+                   out: Path, forbidden_imports: tuple[str, ...] = ()) -> Result:
     """Runs in a worker process: validate, rebuild, autograde in a sandbox, write feedback."""
     result = Result(student)
     releases = {p.name: _read_notebook(p) for p in sorted((template / "release" / assignment).glob("*.ipynb"))}
@@ -317,7 +317,7 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         target.mkdir(parents=True)
         for name, nb in submitted.items():
             nbformat.write(nb, target / name)
-        report = _autograde(course_dir, assignment, internal, limits, tests_in_kernel)
+        report = _autograde(course_dir, assignment, internal, limits)
         _collect_scores(result, course_dir, assignment, internal)
         _publish(course_dir, assignment, internal, out, file_name(student))
     except Exception as err:  # noqa: BLE001  (one broken submission must not stop the class)
@@ -344,7 +344,7 @@ def _max_score(template: Path, assignment: str) -> float:
         return float(sum(nb.max_score for nb in gradebook.find_assignment(assignment).notebooks))
 
 
-def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, tests_in_kernel: bool = False) -> dict:
+def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute
@@ -355,7 +355,6 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, 
                                     db_url=f"sqlite:///{course_dir / 'gradebook.db'}")
     kernel_dir = Path(tempfile.mkdtemp(prefix="ck"))  # short: IPC socket paths must stay under 108 bytes
     sandbox.configure(config, limits, kernel_dir)
-    config.SandboxedExecute.tests_in_kernel = tests_in_kernel
     # nbgrader's own pipeline, with its Execute step replaced by the sandboxed one
     defaults = Autograde.class_traits()["autograde_preprocessors"].default()
     config.Autograde.autograde_preprocessors = [sandbox.SandboxedExecute if p is Execute else p for p in defaults]
@@ -467,7 +466,6 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
         except TypeError as err:
             raise course.CourseError(f"{assignment}/{course.SETTINGS}: {err}") from None
     forbidden = tuple(str(m) for m in config.get("forbidden_imports", []))
-    tests_in_kernel = config.get("tests", "trusted") == "kernel"
     out = Path(out or root / "graded" / assignment)
     workers = workers or int(config.get("workers", 0)) or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
@@ -488,7 +486,7 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
             results[result.student_id] = result
             _write_csvs([results[s] for s in students if s in results], assignment, out)
 
-        jobs = [(s, (assignment, s, f, template, limits, out.resolve(), forbidden, tests_in_kernel))
+        jobs = [(s, (assignment, s, f, template, limits, out.resolve(), forbidden))
                 for s, f in students.items()]
         _run_each(jobs, workers, student_seconds(limits), max_score, record)
     return [results[s] for s in students]

@@ -46,7 +46,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Integer, List, Unicode
+from traitlets import Integer, List, Unicode
 
 from coursekit.instructor import wire
 
@@ -142,9 +142,6 @@ class SandboxedExecute(Execute):
     kernel_argv = List(Unicode(), help="the sandboxed kernel's command (kernel_command)").tag(config=True)
     kernel_spec_dir = Unicode(help="where this notebook's kernelspec is written").tag(config=True)
     runtime_dir = Unicode(help="the folder of the kernel's connection file and IPC sockets").tag(config=True)
-    tests_in_kernel = Bool(False, help="run test cells in the student's kernel (grading.toml: tests = \"kernel\"), "
-                                       "for assignments whose tests are not yet written for the trusted process"
-                           ).tag(config=True)
 
     def preprocess(self, nb, resources=None, km=None):
         """Run ``nb``; ``resources["coursekit"]["killed"]`` becomes the first thing that stopped a cell
@@ -243,9 +240,7 @@ class SandboxedExecute(Execute):
             cell.outputs = [_error("KernelDied", "not run: the kernel stopped earlier")]
             return cell, resources
         try:
-            if _is_test(cell) and self.tests_in_kernel:
-                self._run_test_in_kernel(cell, index)
-            elif _is_test(cell):
+            if _is_test(cell):
                 self._run_test(cell, index)
             else:
                 self._run_in_kernel(cell, index, store_history=True)
@@ -266,33 +261,6 @@ class SandboxedExecute(Execute):
         self.execute_cell(cell, index, **kwargs)
         if any(o.output_type == "error" and o.ename == self.error_on_timeout["ename"] for o in cell.outputs):
             self._killed = self._killed or "timeout"  # the cell was interrupted; the kernel lives on
-
-    def _run_test_in_kernel(self, cell: NotebookNode, index: int) -> None:
-        """The single-process way: the test cell runs in the student's kernel; it passes only if a secret
-        token printed by an appended line arrives and nothing raised (weaker: see README)."""
-        import secrets
-
-        token = secrets.token_hex(8)
-        source = cell.source
-        cell.source = f"{source}\nprint({token!r})"
-        try:
-            self._run_in_kernel(cell, index, store_history=False)
-        finally:
-            cell.source = source
-        reached = any(o.output_type == "stream" and o.name == "stdout" and token in o.text for o in cell.outputs)
-        failed = any(o.output_type == "error" for o in cell.outputs)
-        kept = []
-        for o in cell.outputs:
-            if o.output_type == "execute_result" or (o.output_type == "stream" and o.name == "stderr"):
-                continue
-            if o.output_type == "stream":
-                o.text = o.text.replace(f"{token}\n", "").replace(token, "")
-                if not o.text:
-                    continue
-            kept.append(o)
-        cell.outputs = kept
-        if not failed and not reached:
-            cell.outputs.append(_error("IncompleteTest", "the test cell did not run to its end"))
 
     def _run_test(self, cell: NotebookNode, index: int) -> None:
         """Run a test cell in the trusted process; only its outcome and printed text become the outputs."""

@@ -253,7 +253,8 @@ class SandboxedExecute(Execute):
             cell.outputs.append(_error("KernelDied", "the cell ignored the interrupt after its time limit"))
         except DeadKernelError:
             self._dead = True
-            self._killed = self._killed or ("memory" if self._cgroup is not None and self._cgroup.out_of_memory() else "died")
+            out_of_memory = self._cgroup is not None and self._cgroup.out_of_memory()
+            self._killed = self._killed or ("memory" if out_of_memory else "died")
             cell.outputs.append(_error("KernelDied", f"the kernel stopped ({self._killed})"))
         return cell, resources
 

@@ -4,8 +4,10 @@
 run repeatable on the same machine:
 
 * seeds Python's ``random``, NumPy's legacy global generator, and PyTorch and
-  Keras/TensorFlow where they are used (already imported, or imported later
-  through ``coursekit.torch`` / ``coursekit.keras``, which apply the same seed);
+  Keras/TensorFlow: at once if they are imported already, else as their import
+  finishes (``import torch`` or ``import keras`` in a later cell), so the setup
+  cell may come first, as it does on every page. A framework seeded on import gets
+  only its own generators reset; Python's and NumPy's go on where they were;
 * switches PyTorch and TensorFlow to deterministic kernels;
 * silences TensorFlow's start-up log lines;
 * in a Jupyter kernel, sets the course's figure style (:func:`coursekit.viz.style`);
@@ -97,6 +99,8 @@ def setup(seed: int = 0) -> str:
         ``"cuda"`` or ``"cpu"`` (see :func:`device`).
     """
     _state["seed"] = int(seed)
+    if not any(isinstance(finder, _SeedOnImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _SeedOnImport())
     limit_threads()
     random.seed(seed)
     np.random.seed(seed)
@@ -109,6 +113,40 @@ def setup(seed: int = 0) -> str:
 
         viz.style()
     return device()
+
+
+class _SeedOnImport:
+    """A finder on ``sys.meta_path`` that seeds PyTorch or Keras as soon as its first import finishes.
+
+    It finds the module with the other finders and wraps its loader's ``exec_module``; once
+    the framework has loaded, :func:`setup`'s seed is applied to it (nothing when no seed is set).
+    """
+
+    def find_spec(self, name, path=None, target=None):
+        seeder = _SEED_ON_IMPORT.get(name)
+        if seeder is None or _state["seed"] is None:
+            return None
+        spec = next((found for finder in sys.meta_path if finder is not self and hasattr(finder, "find_spec")
+                     for found in [finder.find_spec(name, path, target)] if found is not None), None)
+        if spec is None or not hasattr(spec.loader, "exec_module"):
+            return spec
+        load = spec.loader.exec_module
+
+        def load_and_seed(module):
+            load(module)
+            if _state["seed"] is not None:
+                seeder(_state["seed"])
+
+        spec.loader.exec_module = load_and_seed
+        return spec
+
+
+def _seed_keras_only(seed: int) -> None:
+    """:func:`seed_keras` for Keras and TensorFlow alone: Python's and NumPy's generators go on as they were."""
+    python_state, numpy_state = random.getstate(), np.random.get_state()
+    seed_keras(seed)
+    random.setstate(python_state)
+    np.random.set_state(numpy_state)
 
 
 def current_seed() -> int | None:
@@ -154,6 +192,10 @@ def seed_keras(seed: int) -> None:
         tf.config.experimental.enable_op_determinism()
     except RuntimeError:  # pragma: no cover - already initialised differently
         pass
+
+
+#: what :class:`_SeedOnImport` applies when a framework loads after :func:`setup`
+_SEED_ON_IMPORT = {"torch": seed_torch, "keras": _seed_keras_only}
 
 
 def device() -> str:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from coursekit.grading import GradingError, as_array, as_float, assert_close, assert_dtype, assert_equal, assert_shape
+from coursekit.grading import (GradingError, as_array, as_float, assert_close, assert_dtype, assert_equal, assert_shape,
+                               reset_weights)
 
 
 class AlwaysEqual:
@@ -126,3 +127,36 @@ def test_a_student_sees_the_message_not_the_grading_library():
     assert len(text.splitlines()) <= 8, text
     [error] = other.outputs
     assert error.ename == "TypeError" and "student()" in "\n".join(error.traceback), "other errors keep their frames"
+
+
+def test_reset_weights_gives_every_torch_model_the_same_start():
+    made = []
+    for seed in (1, 2):
+        torch.manual_seed(seed)
+        made.append(torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Conv1d(4, 2, 3)))
+    before = torch.get_rng_state()
+    for model in made:
+        assert reset_weights(model, seed=7) is model
+    assert torch.equal(torch.get_rng_state(), before), "the global generator is left as it was"
+    torch.manual_seed(7)
+    fresh = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Conv1d(4, 2, 3))
+    for model in made:  # PyTorch's own initialisation under that seed
+        for p, q in zip(model.parameters(), fresh.parameters()):
+            assert torch.equal(p, q)
+
+
+def test_reset_weights_gives_every_keras_model_glorot_kernels_and_keeps_biases():
+    import keras
+
+    def model(seed, kernel_initializer="glorot_uniform"):
+        keras.utils.set_random_seed(seed)
+        return keras.Sequential([keras.Input((5,)), keras.layers.Dense(3, kernel_initializer=kernel_initializer,
+                                                                       bias_initializer="ones"),
+                                 keras.layers.BatchNormalization()])
+
+    a, b = reset_weights(model(1), seed=4), reset_weights(model(2), seed=4)
+    reference = model(0, keras.initializers.GlorotUniform(seed=4))  # Keras's default initialiser, seeded
+    for x, y, z in zip(a.get_weights(), b.get_weights(), reference.get_weights()):
+        np.testing.assert_array_equal(x, y)
+        np.testing.assert_array_equal(x, z)
+    assert not np.array_equal(a.get_weights()[0], model(1).get_weights()[0])

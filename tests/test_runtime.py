@@ -37,6 +37,25 @@ def test_setup_makes_keras_repeatable():
     np.testing.assert_array_equal(weights[0], weights[1])
 
 
+def _draws(code: str) -> list[str]:
+    draw = "print(np.random.rand(), torch.rand(2).tolist(), keras.random.normal((2,)).numpy().tolist(), sep='|')"
+    out = subprocess.run([sys.executable, "-c", code + draw], capture_output=True, text=True, check=True).stdout
+    return out.strip().split("|")
+
+
+def test_setup_seeds_a_framework_imported_after_it():
+    """The setup cell comes before `import torch` / `import keras`: each is seeded as it loads, and
+    NumPy's global generator goes on where it was. Identical notebooks draw identical numbers (the
+    exercise grader relies on it), and torch's are those of a setup after the import."""
+    later = "import coursekit; coursekit.setup(5); import numpy as np; np.random.rand(); import torch, keras; "
+    numpy_now, torch_now, keras_now = _draws(later)
+    assert _draws(later) == [numpy_now, torch_now, keras_now]
+    assert _draws("import coursekit, numpy as np, torch, keras; coursekit.setup(5); np.random.rand(); ")[:2] == [
+        numpy_now, torch_now]
+    unseeded = _draws("import coursekit, numpy as np; np.random.rand(); import torch, keras; ")
+    assert unseeded[1] != torch_now and unseeded[2] != keras_now
+
+
 def test_device_env_override(monkeypatch):
     monkeypatch.setenv(coursekit.runtime.DEVICE_ENV, "cpu")
     assert coursekit.setup(0) == "cpu"

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["GradingError", "as_array", "as_float", "assert_close", "assert_equal", "assert_shape", "assert_dtype"]
+__all__ = ["GradingError", "as_array", "as_float", "assert_close", "assert_equal", "assert_shape", "assert_dtype",
+           "reset_weights"]
 
 _NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
@@ -176,6 +177,36 @@ def assert_equal(actual, expected, name: str = "value") -> None:
             f"{name}: {int(np.count_nonzero(bad))} of {want.size} values are wrong; "
             f"first at index {index}: got {got[index].item()!r}, expected {want[index].item()!r}"
         )
+
+
+def reset_weights(model, seed: int):
+    """Give a model the test's own starting weights, drawn from ``seed``; returns ``model``.
+
+    A test that trains a student's model and asks for an accuracy must not depend on how that model
+    happened to be initialised: under the grader the model is built in the student's kernel, whose
+    random state the test cannot seed (and a student's extra cells would shift it). This makes the
+    start the same for every student.
+
+    * a ``torch.nn.Module`` (the test's copy): every submodule's ``reset_parameters()`` (PyTorch's own
+      initialisation), drawn under ``torch.manual_seed(seed)`` without touching the global generator;
+    * a Keras model (or a handle to one): every weight of 2 or more dimensions (kernels) drawn from
+      ``GlorotUniform(seed=seed + i)``, Keras's default; 1-D weights (biases, batch-norm scales and
+      statistics) keep their deterministic initial values.
+    """
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(model, torch.nn.Module):
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            for module in model.modules():
+                if hasattr(module, "reset_parameters"):
+                    module.reset_parameters()
+        return model
+    import keras
+
+    weights = [as_array(w, "a weight of the model") for w in model.get_weights()]
+    model.set_weights([np.asarray(keras.initializers.GlorotUniform(seed=seed + i)(w.shape), dtype=w.dtype)
+                       if w.ndim >= 2 else w for i, w in enumerate(weights)])
+    return model
 
 
 _register_with_ipython()

@@ -56,6 +56,14 @@ def test_setup_seeds_a_framework_imported_after_it():
     assert unseeded[1] != torch_now and unseeded[2] != keras_now
 
 
+def test_setup_asks_torch_for_deterministic_kernels_without_loading_its_compiler():
+    code = ("import sys, coursekit; coursekit.setup(0); import torch; "
+            "print(torch.are_deterministic_algorithms_enabled(), 'torch._inductor.config' in sys.modules); "
+            "import torch._inductor.config as compiler; print(compiler.deterministic)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False", "True"]
+
+
 def test_device_env_override(monkeypatch):
     monkeypatch.setenv(coursekit.runtime.DEVICE_ENV, "cpu")
     assert coursekit.setup(0) == "cpu"

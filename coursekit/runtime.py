@@ -118,13 +118,13 @@ def setup(seed: int = 0) -> str:
 class _SeedOnImport:
     """A finder on ``sys.meta_path`` that seeds PyTorch or Keras as soon as its first import finishes.
 
-    It finds the module with the other finders and wraps its loader's ``exec_module``; once
-    the framework has loaded, :func:`setup`'s seed is applied to it (nothing when no seed is set).
+    :func:`setup` installs it after setting the seed. It finds the module with the other finders
+    and wraps its loader's ``exec_module``; once the framework has loaded, the seed is applied to it.
     """
 
     def find_spec(self, name, path=None, target=None):
         seeder = _SEED_ON_IMPORT.get(name)
-        if seeder is None or _state["seed"] is None:
+        if seeder is None:
             return None
         spec = next((found for finder in sys.meta_path if finder is not self and hasattr(finder, "find_spec")
                      for found in [finder.find_spec(name, path, target)] if found is not None), None)
@@ -134,8 +134,7 @@ class _SeedOnImport:
 
         def load_and_seed(module):
             load(module)
-            if _state["seed"] is not None:
-                seeder(_state["seed"])
+            seeder(_state["seed"])
 
         spec.loader.exec_module = load_and_seed
         return spec

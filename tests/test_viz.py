@@ -146,7 +146,7 @@ def test_each_picture_module_imports_on_its_own_without_a_circle():
 
     folder = Path(viz.__file__).parent
     modules = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
-    assert {"common", "curves", "graphs", "architecture", "scenes"} <= set(modules)
+    assert {"common", "curves", "graphs", "architecture", "concepts", "scenes"} <= set(modules)
     for module in modules:
         assert "from coursekit.viz import" not in (folder / f"{module}.py").read_text(), module
         code = f"import coursekit.viz.{module}"

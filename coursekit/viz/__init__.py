@@ -19,6 +19,9 @@ Importing this package imports neither PyTorch nor TensorFlow.
 
 from coursekit.viz.architecture import Block, architecture_graph, plot_architecture
 from coursekit.viz.common import CLASS_COLOURS, DPI, style
+from coursekit.viz.concepts import (
+    plot_iou, plot_multichannel_conv, plot_receptive_field, plot_roi_align, receptive_fields,
+)
 from coursekit.viz.curves import plot_curves, plot_decision_boundary
 from coursekit.viz.graphs import plot_block, plot_computational_graph, plot_network
 from coursekit.viz.scenes import LABEL_COLOURS, draw_boxes, draw_masks, draw_semantic
@@ -29,4 +32,5 @@ __all__ = [
     "plot_block", "plot_computational_graph", "plot_network",
     "draw_boxes", "draw_masks", "draw_semantic",
     "Block", "architecture_graph", "plot_architecture",
+    "plot_iou", "plot_multichannel_conv", "plot_receptive_field", "plot_roi_align", "receptive_fields",
 ]

@@ -257,7 +257,8 @@ def _keras_label(layer) -> str:
     extra = f", {activation}" if isinstance(activation, str) and activation != "linear" else ""
     if "filters" in config and "kernel_size" in config:
         strides = config.get("strides", 1)
-        stride = f", {_stride(strides)}" if max(strides if isinstance(strides, (tuple, list)) else [strides]) > 1 else ""
+        strides = tuple(strides) if isinstance(strides, (tuple, list)) else (strides,)
+        stride = f", {_stride(strides)}" if max(strides) > 1 else ""
         return f"{name} {config['filters']}, {_pair(config['kernel_size'])}{stride}{extra}"
     if "units" in config:
         return f"{name} {config['units']}{extra}"

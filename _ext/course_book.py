@@ -8,6 +8,10 @@
   structure. Here a markdown cell tagged ``pytorch`` or ``keras`` leaves an invisible start and end
   marker in the doctree; every element that lies wholly between the two (paragraphs, lists, maths,
   and whole headings with their sections) gets the class ``tag_<framework>``, and the markers go.
+* **A link to the exercise** at the end of every chapter's last page (the chapter's last section in
+  ``_toc.yml``, or the chapter page itself): ``exercises/NN_topic/*.ipynb`` for the chapter's number
+  ``NN``, on GitHub and in Colab (the repository and branch of ``_config.yml``). The notebooks are
+  not edited: the link is added to the page as it is built.
 * **The framework switch** (``_ext/static/framework-switch.js``; its style is ``_static/framework-switch.css``)
   is added only to pages that have tagged cells, so search, the index, the glossary and the
   introduction have none. (It lives outside ``_static`` because Jupyter Book adds every ``.js`` file
@@ -86,6 +90,51 @@ def tag_markdown_cells(app, doctree) -> None:
         marker.parent.remove(marker)
 
 
+def chapter_exercises(srcdir: Path) -> dict[str, list[str]]:
+    """The last page of each chapter (docname) -> its exercise notebooks, relative to the repository."""
+    import yaml
+
+    toc = yaml.safe_load((srcdir / "_toc.yml").read_text())
+    found: dict[str, list[str]] = {}
+    for part in toc.get("parts", []):
+        for chapter in part.get("chapters", []):
+            number = Path(chapter["file"]).parent.name.split("_")[0]
+            if not number.isdigit():
+                continue  # appendices
+            last = (chapter.get("sections") or [chapter])[-1]["file"]
+            notebooks = sorted(p.relative_to(srcdir).as_posix() for p in srcdir.glob(f"exercises/{number}_*/*.ipynb"))
+            if notebooks:
+                found[last] = notebooks
+    return found
+
+
+def add_exercise_link(app, doctree, docname) -> None:
+    notebooks = app.env.course_exercises.get(docname) if hasattr(app.env, "course_exercises") else None
+    if not notebooks or app.builder.format != "html":
+        return
+    options = app.config.html_theme_options
+    repository = options.get("repository_url", "").rstrip("/")
+    branch = options.get("repository_branch", "main")
+    setup = app.builder.get_relative_uri(docname, "book/appendix/setup")
+    box = nodes.container(classes=["course-exercise"])
+    box += nodes.rubric(text="Exercise")
+    for notebook in notebooks:
+        github = f"{repository}/blob/{branch}/{notebook}"
+        colab = github.replace("https://github.com/", "https://colab.research.google.com/github/")
+        box += nodes.paragraph("", "", nodes.Text("Practise this chapter with the graded exercise "),
+                               nodes.literal(text=notebook), nodes.Text(": open it in "),
+                               nodes.reference("", "Colab", refuri=colab), nodes.Text(" or on "),
+                               nodes.reference("", "GitHub", refuri=github),
+                               nodes.Text(", or locally from the course repository (see "),
+                               nodes.reference("", "Setting up", refuri=setup), nodes.Text(")."))
+    sections = list(doctree.findall(nodes.section))
+    (sections[0] if sections else doctree).append(box)
+
+
+def attach_exercises(app, env, docnames) -> None:
+    env.course_exercises = chapter_exercises(Path(app.srcdir))
+
+
 def add_framework_switch(app, pagename, templatename, context, doctree) -> None:
     body = context.get("body", "")
     if any(f"tag_{framework}" in body for framework in FRAMEWORKS):
@@ -115,6 +164,8 @@ def setup(app):
     app.connect("config-inited", add_static_path)
     app.connect("builder-inited", check_mathjax)
     app.connect("doctree-read", tag_markdown_cells)
+    app.connect("env-before-read-docs", attach_exercises)
+    app.connect("doctree-resolved", add_exercise_link)
     app.connect("html-page-context", add_framework_switch)
     app.connect("build-finished", copy_mathjax)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

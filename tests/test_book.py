@@ -191,7 +191,8 @@ const found = [];
 for (const el of article.querySelectorAll("pre, table, img, svg, .cell_output > div, div.math")) {
   if (!el.getClientRects().length || el.closest(".framework-switch")) continue;
   const box = el.getBoundingClientRect();
-  const hidden = el.scrollWidth > el.clientWidth + 1 && !(el.tagName === "IMG" || el.tagName === "svg");
+  const scrolls = ["auto", "scroll"].includes(getComputedStyle(el).overflowX);  // its own scroll bar shows the rest
+  const hidden = el.scrollWidth > el.clientWidth + 1 && !scrolls && !(el.tagName === "IMG" || el.tagName === "svg");
   const beyond = box.right > right + 1;
   if (hidden || beyond) found.push({el, what: describe(el), scroll: el.scrollWidth, client: Math.round(box.width),
                                     column: Math.round(article.getBoundingClientRect().width)});
@@ -200,6 +201,30 @@ const inner = found.filter((f) => !found.some((g) => g !== f && f.el.contains(g.
 const page = document.documentElement.scrollWidth > window.innerWidth + 1
   ? [{what: "the page scrolls sideways", scroll: document.documentElement.scrollWidth, client: window.innerWidth, column: window.innerWidth}] : [];
 return page.concat(inner.map(({el, ...rest}) => rest));
+"""
+
+
+EQUATIONS = r"""
+const article = document.querySelector("article.bd-article");
+if (!article) return [];
+const column = article.getBoundingClientRect();
+const found = [];
+for (const eq of article.querySelectorAll('mjx-container[display="true"]')) {
+  if (!eq.getClientRects().length) continue;
+  const box = eq.getBoundingClientRect();
+  let scroller = null;
+  for (let el = eq; el && el !== article; el = el.parentElement) {
+    if (["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.getBoundingClientRect().right <= column.right + 1) {
+      scroller = el; break;
+    }
+  }
+  const wide = eq.scrollWidth > box.width + 1 || box.right > column.right + 1;
+  if (wide && !scroller) {
+    const where = (eq.closest("section[id]") || {}).id || "";
+    found.push({where, width: Math.round(eq.scrollWidth), column: Math.round(column.width)});
+  }
+}
+return found;
 """
 
 
@@ -216,7 +241,7 @@ def _platform_fonts(driver) -> list[dict]:
 def survey(browser, html):
     """Open every page offline at 1280 px, then at 390 px: maths, Korean fonts, overflow, requests."""
     pages = toc_pages() + ["search.html", "genindex.html"]
-    report = {"mathjax": {}, "raw_tex": {}, "korean": {}, "overflow": {}, "requests": {}}
+    report = {"mathjax": {}, "raw_tex": {}, "korean": {}, "overflow": {}, "requests": {}, "equations": {}}
     browser.get(browser.base_url + "search.html")
     browser.execute_script("localStorage.clear()")
     for width in (1280, 390):
@@ -233,6 +258,10 @@ def survey(browser, html):
                 report["requests"][page] = [url for url in browser.execute_script(
                     "return performance.getEntriesByType('resource').map((e) => e.name)")
                     if not url.startswith(browser.base_url)]
+            if width == 390:
+                clipped = browser.execute_script(EQUATIONS)
+                if clipped:
+                    report["equations"][page] = clipped
             for offender in browser.execute_script(OVERFLOW):
                 report["overflow"].setdefault(f"{width}px", []).append({"page": page, **offender})
     _width(browser, 1280)
@@ -269,6 +298,13 @@ def test_korean_text_uses_a_font_with_hangul(survey):
 def test_nothing_is_cut_off_at_desktop_or_phone_width(survey, html):
     offenders = (html.parent / "overflow.txt").read_text().strip()
     assert not offenders, f"wider than the content column (page, element, widths):\n{offenders}"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_equations_wider_than_a_phone_scroll_in_their_own_box(survey):
+    """At 390 px a display equation fits the column or scrolls inside a box no wider than it: never clipped."""
+    assert survey["equations"] == {}, f"display equations cut at the column's edge: {survey['equations']}"
 
 
 @pytest.mark.slow
@@ -319,6 +355,137 @@ def test_one_framework_hides_the_other_frameworks_code_and_prose(browser, choice
             shown[page] = visible + toc
     browser.execute_script("localStorage.clear()")
     assert shown == {}, f"{other} content visible with {choice} chosen"
+
+
+FRAMEWORK_WORDS = re.compile(r"\b(pytorch|keras|tensorflow|torch)\b", re.I)
+
+#: pages whose owners (``pages``, ``seg``, ``gen``) fix their framework-only sections (issue 22): each still
+#: fails today, and the test says so when one is fixed, so that it leaves this list.
+MODE_PENDING = {
+    "book/00_tools/workflow.html",            # pages: "What fit does that a loop must do by hand" (PyTorch hides it)
+    "book/09_pretrained/architectures.html",  # pages: "The published sizes, checked" (Keras hides it)
+    "book/12_autoencoders/vae.html",          # gen: four VAE sections are PyTorch-only
+    "book/13_gans/gans.html",                 # gen: the ring GAN and mode collapse are PyTorch-only
+    "book/13_gans/dcgan.html",                # gen: the conditional GAN is PyTorch-only
+}
+
+
+def _heading_text(tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text(" ").replace("#", "")).strip()
+
+
+def _twin_key(text: str) -> str:
+    """A heading's text without framework names: ``A VAE in PyTorch`` and ``A VAE in Keras`` are twins."""
+    text = FRAMEWORK_WORDS.sub(" ", text.lower())
+    text = re.sub(r"\b(in|with|on|using)\s*$", " ", re.sub(r"[^\w\s]", " ", text).strip())
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def sections_missing_in_a_mode(page_html: str) -> list[str]:
+    """Headings hidden in one mode that neither name the other framework nor have a twin in that mode."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(page_html, "html.parser").select_one("article.bd-article")
+    if article is None:
+        return []
+    headings = []
+    for h in article.find_all(["h1", "h2", "h3", "h4"]):
+        tags = {c for el in [h, *h.parents] for c in (el.get("class") or []) if c in ("tag_pytorch", "tag_keras")}
+        headings.append((_heading_text(h), tags))
+    missing = []
+    for mode, other, other_name in (("keras", "tag_pytorch", "PyTorch"), ("pytorch", "tag_keras", "Keras")):
+        shown = {_twin_key(text) for text, tags in headings if other not in tags}
+        for text, tags in headings:
+            if other not in tags:
+                continue
+            names_other = re.search(other_name if other_name == "Keras" else r"pytorch|torch", text, re.I)
+            if not names_other and _twin_key(text) not in shown:
+                missing.append(f"{mode} mode hides {text!r}")
+    return missing
+
+
+def test_mode_check_catches_a_hidden_neutral_heading():
+    page = """<article class="bd-article">
+      <section id="a"><h2>The latent space</h2></section>
+      <section id="b" class="tag_pytorch"><h2>A VAE in PyTorch</h2></section>
+      <section id="c" class="tag_keras"><h2>A VAE in Keras</h2></section>
+      <section id="d" class="tag_keras"><h2>Interpolation</h2></section>
+      <section id="e" class="tag_pytorch"><h2>What fit does that a loop must do by hand</h2></section>
+      <section id="f" class="tag_pytorch"><h2>Gradient penalty</h2></section>
+      <section id="g" class="tag_keras"><h2>Gradient penalty in Keras</h2></section>
+    </article>"""
+    assert sections_missing_in_a_mode(page) == ["keras mode hides 'What fit does that a loop must do by hand'",
+                                                "pytorch mode hides 'Interpolation'"]
+
+
+@pytest.mark.slow
+def test_every_section_is_in_both_modes(html):
+    """Framework-neutral sections are untagged; a section shown in one framework has its twin in the other."""
+    found = {}
+    for page in toc_pages():
+        missing = sections_missing_in_a_mode((html / page).read_text())
+        if missing:
+            found[page] = missing
+    (html.parent / "modes.txt").write_text("".join(f"{p}: {m}\n" for p, ms in found.items() for m in ms))
+    fixed = sorted(set(MODE_PENDING) - set(found))
+    assert not fixed, f"fixed, so take them out of MODE_PENDING: {fixed}"
+    assert {p: m for p, m in found.items() if p not in MODE_PENDING} == {}, "sections one mode loses"
+
+
+VISIBLE_TOC_HEADINGS = r"""
+return Array.from(document.querySelectorAll(".bd-toc nav a, #pst-page-navigation-heading-2 ~ nav a, .bd-toc a"))
+  .map((a) => [a.textContent.trim(), a.getClientRects().length > 0]);
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_contents_list_headings_that_name_no_framework_show_in_every_mode(browser):
+    """Every entry of the page's contents list in "both" mode that names no framework is visible in each mode."""
+    lost = {}
+    browser.get(browser.base_url + toc_pages()[1])
+    for page in toc_pages():
+        for mode in ("both", "pytorch", "keras"):
+            browser.execute_script(f"localStorage.setItem('course-framework', '{mode}')")
+            browser.get(browser.base_url + page)
+            entries = browser.execute_script(VISIBLE_TOC_HEADINGS)
+            if mode == "both":
+                neutral = [text for text, _ in entries if text and not FRAMEWORK_WORDS.search(text)]
+                continue
+            visible = {text for text, shown in entries if shown}
+            hidden = [t for t in neutral if t not in visible]
+            if hidden and page not in MODE_PENDING:
+                lost.setdefault(page, []).append(f"{mode}: {hidden}")
+    browser.execute_script("localStorage.clear()")
+    assert lost == {}, f"contents entries that name no framework hidden in one mode: {lost}"
+
+
+@pytest.mark.slow
+def test_last_page_of_every_chapter_links_to_its_exercise(html):
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [c for part in toc["parts"] for c in part["chapters"] if not c["file"].startswith("book/appendix")]
+    assert len(chapters) == 14
+    for chapter in chapters:
+        pages = [chapter["file"]] + [s["file"] for s in chapter.get("sections", [])]
+        number = Path(chapter["file"]).parent.name[:2]
+        (exercise,) = ROOT.glob(f"exercises/{number}_*/*.ipynb")
+        target = exercise.relative_to(ROOT).as_posix()
+        for page in pages:
+            text = (html / f"{page}.html").read_text()
+            linked = f"/blob/main/{target}" in text and f"colab.research.google.com/github/" in text
+            assert linked == (page == pages[-1]), (page, target)
+
+
+@pytest.mark.slow
+def test_setting_up_appendix_is_in_the_book_and_readme_points_to_it(html):
+    page = re.sub(r"<[^>]+>", "", (html / "book/appendix/setup.html").read_text())
+    for text in ("Linux", "macOS", "Windows", "Colab", "GPU", "torch.cuda.is_available", "COURSEKIT_DEVICE"):
+        assert text in page, text
+    readme = (ROOT / "README.md").read_text()
+    assert "book/appendix/setup.md" in readme
+    assert "File → Open notebook → GitHub" not in readme, "the Colab steps live in the appendix only"
 
 
 @pytest.mark.slow

@@ -262,3 +262,89 @@ def test_the_output_budget_has_no_exemption_outside_a_reply():
     execute._kill = killed.append
     forged = {"msg_type": "display_data", "content": {"data": {wire.MIME: "x" * 4096}, "metadata": {}}}
     assert execute.output([], forged, None, 0) is None and killed == ["output_limit"]
+
+
+# ----------------------------------------------------------------------------- the sandbox's side
+
+class _FakeRunner:
+    """A trusted process that answers each cell from a table: source -> ok, or None (never answers)."""
+
+    answers: dict[str, bool | None] = {}
+    started: list["_FakeRunner"] = []
+
+    def __init__(self, *args):
+        self.runs, self.memory_limited_out, self.pending = [], False, None
+        _FakeRunner.started.append(self)
+
+    def send(self, message: dict) -> bool:
+        if message["op"] == "run":
+            self.runs.append(message["source"])
+            self.pending = _FakeRunner.answers.get(message["source"], True)
+        return True
+
+    def receive(self, timeout: float):
+        return None if self.pending is None else {"op": "done", "ok": self.pending, "stdout": ""}
+
+    def alive(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+def _execute(monkeypatch, answers: dict) -> sandbox.SandboxedExecute:
+    monkeypatch.setattr(sandbox, "TrustedRunner", _FakeRunner)
+    monkeypatch.setattr(_FakeRunner, "answers", answers)
+    monkeypatch.setattr(_FakeRunner, "started", [])
+    execute = sandbox.SandboxedExecute()
+    execute.timeout, execute._killed, execute._student_names = 1, None, {"f"}
+    execute._instructor_runs, execute._restored, execute._broken = [("setup", True)], True, False
+    monkeypatch.setattr(sandbox, "TRUSTED_GRACE", 0)
+    execute._start_runner([])
+    return execute
+
+
+def test_a_restarted_test_process_replays_the_instructor_cells(monkeypatch):
+    execute = _execute(monkeypatch, {"slow test": None})
+    assert execute._run_trusted("slow test", 0, time.monotonic())["ename"] == "TimeoutError"
+    assert execute._run_trusted("next test", 0, time.monotonic() + 5)["ok"]
+    assert _FakeRunner.started[-1].runs == ["setup", "next test"]  # restored first, then the test
+
+
+def test_a_test_process_that_cannot_be_restored_fails_every_later_test(monkeypatch):
+    execute = _execute(monkeypatch, {"slow test": None})
+    monkeypatch.setitem(_FakeRunner.answers, "setup", False)  # the replay does not end as it did
+    execute._run_trusted("slow test", 0, time.monotonic())
+    for test in ("next test", "last test"):
+        outcome = execute._run_trusted(test, 0, time.monotonic() + 5)
+        assert not outcome["ok"] and outcome["ename"] == "GraderError"
+    assert all("next test" not in runner.runs for runner in _FakeRunner.started)
+
+
+def test_trusted_only_cells_never_run_in_the_kernel():
+    cell = nbformat.v4.new_code_cell("y_test = labels()", metadata={"tags": ["trusted-only"], "nbgrader": {
+        "grade": False, "solution": False, "locked": True, "grade_id": "labels", "schema_version": 3}})
+    assert sandbox._trusted_only(cell)
+    cell.metadata["nbgrader"]["solution"] = True  # a student's cell always runs in the kernel
+    assert not sandbox._trusted_only(cell)
+
+
+@pytest.mark.slow
+def test_the_test_process_has_a_memory_limit_of_its_own():
+    """The issue's module tail (``Upsample(size=12_000_000)`` after a correct network), run in the trusted
+    process as a rebuilt module would be: it stops at the process's own cap, the honest cell runs."""
+    runner = sandbox.TrustedRunner(memory_mb=1200)
+    try:
+        runner.send({"op": "run", "source": "import numpy as np\nx = np.ones(1000).sum()\nprint(x)"})
+        assert runner.receive(120) == {"op": "done", "ok": True, "stdout": "1000.0\n"}
+        runner.send({"op": "run", "source": "import torch\ntail = torch.nn.Upsample(size=12_000_000)\n"
+                                            "out = tail(torch.ones(1, 64, 4))"})
+        watchdog_deadline = time.monotonic() + 120
+        outcome = None
+        while outcome is None and time.monotonic() < watchdog_deadline:
+            runner.over_memory()  # what the sandbox's watchdog does every 0.2 s
+            outcome = runner.receive(0.2)
+        assert outcome is not None and not outcome["ok"]
+        assert runner.memory_limited_out or outcome.get("ename") == "RuntimeError"
+    finally:
+        runner.close()

@@ -131,6 +131,16 @@ def _is_test(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+TRUSTED_ONLY = "trusted-only"  #: the tag of an instructor cell that runs in the trusted process only
+
+
+def _trusted_only(cell: NotebookNode) -> bool:
+    """An instructor cell tagged ``trusted-only`` (data only the tests need, e.g. labels): the grader runs
+    it in the trusted process only, so what it defines never enters the student's kernel."""
+    meta = cell.metadata.get("nbgrader", {})
+    return TRUSTED_ONLY in cell.metadata.get("tags", []) and not meta.get("solution") and not meta.get("grade")
+
+
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute``, with test cells in the trusted process, an output cap and a watchdog (see module docs)."""
 
@@ -275,7 +285,8 @@ class SandboxedExecute(Execute):
             if _is_test(cell):
                 self._run_test(cell, index)
             else:
-                self._run_in_kernel(cell, index, store_history=True)
+                if not _trusted_only(cell):
+                    self._run_in_kernel(cell, index, store_history=True)
                 if not cell.metadata.get("nbgrader", {}).get("solution"):
                     # instructor code: its own time is not the student's
                     outcome = self._run_trusted(cell.source, index, time.monotonic() + self.notebook_timeout)

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["GradingError", "as_array", "as_float", "assert_close", "assert_equal", "assert_shape", "assert_dtype",
-           "reset_weights"]
+__all__ = ["FunctionContext", "GradingError", "as_array", "as_float", "assert_close", "assert_equal", "assert_shape",
+           "assert_dtype", "reset_weights"]
 
 _NUMERIC_KINDS = "biuf"  # bool, signed int, unsigned int, float
 
@@ -177,6 +177,33 @@ def assert_equal(actual, expected, name: str = "value") -> None:
             f"{name}: {int(np.count_nonzero(bad))} of {want.size} values are wrong; "
             f"first at index {index}: got {got[index].item()!r}, expected {want[index].item()!r}"
         )
+
+
+class FunctionContext:
+    """A stand-in for the ``ctx`` of a ``torch.autograd.Function``, so that a test calls a student's
+    ``forward(ctx, ...)`` and ``backward(ctx, dout)`` itself and reads the numbers the backward returns
+    (autograd plays no part: an answer without its own backward cannot pass)::
+
+        ctx = FunctionContext(needs_input_grad=(True, True, True))
+        out = LinearFunction.forward(ctx, x, W, b)
+        dx, dW, db = LinearFunction.backward(ctx, dout)
+
+    Under the grader it travels to the student's kernel with the call and comes back with what the
+    student's ``forward`` stored in it (saved tensors and plain attributes).
+    """
+
+    def __init__(self, needs_input_grad: tuple[bool, ...] = ()):
+        self.needs_input_grad = tuple(needs_input_grad)
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *tensors) -> None:
+        self.saved_tensors = tuple(tensors)
+
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Accepted and ignored (the test reads the gradients the backward returns)."""
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Accepted and ignored."""
 
 
 def reset_weights(model, seed: int):

@@ -52,17 +52,32 @@ def _tensor(value, mirrors: dict) -> dict:
                     if grad is not None:
                         jacobian[row] = grad.reshape(-1)
             out["jacobians"] = [[k, wire.dump_array(j.numpy())] for (k, _), j in zip(inputs, jacobians)]
-            out["node"] = type(value.grad_fn).__name__
         except Exception:  # noqa: BLE001 - no graph then; a test that needs it fails
             pass
     return out
 
 
-def _module(value) -> dict | None:
-    """A standard ``torch.nn`` module as plain data, or None when it is anything else."""
+#: packages whose module classes the trusted side rebuilds (see ``trusted.MODULE_PACKAGES``)
+_MODULE_PACKAGES = ("coursekit.torch", "coursekit.models")
+
+
+def _module_place(kind) -> str | None:
+    """Where the trusted side finds ``kind``: ``"torch.nn"``, a course module, or None (not rebuilt)."""
     torch = sys.modules["torch"]
+    if getattr(torch.nn, kind.__name__, None) is kind:
+        return "torch.nn"
+    where = kind.__module__
+    if any(where == p or where.startswith(p + ".") for p in _MODULE_PACKAGES) and \
+            getattr(sys.modules.get(where), kind.__qualname__, None) is kind:
+        return where
+    return None
+
+
+def _module(value) -> dict | None:
+    """A ``torch.nn`` or course module as its class and numbers, or None when it is anything else."""
     kind = type(value)
-    if getattr(torch.nn, kind.__name__, None) is not kind:
+    place = _module_place(kind)
+    if place is None:
         return None
     attributes = {}
     for name, item in vars(value).items():
@@ -76,7 +91,8 @@ def _module(value) -> dict | None:
         children[name] = None if child is None else _module(child)
         if child is not None and children[name] is None:
             return None
-    return {"$module": {"class": kind.__name__, "attributes": _encode(attributes, {}), "parameters": parameters,
+    return {"$module": {"class": kind.__name__, "module": place, "attributes": _encode(attributes, {}),
+                        "parameters": parameters,
                         "buffers": buffers, "children": children}}
 
 
@@ -179,10 +195,10 @@ class _Unpickler(pickle.Unpickler):
                 tensor.grad = grad
             self.pristine[key] = (data.detach().clone(), None if grad is None else grad.clone())
             self.mirrors[key] = tensor
-        elif kind == "optimizer":
-            (optimizer,) = rest
-            self.pristine[key] = "optimizer"
-            self.mirrors[key] = optimizer
+        elif kind in ("optimizer", "context"):
+            (obj,) = rest
+            self.pristine[key] = kind
+            self.mirrors[key] = obj
         elif kind == "keras":
             (blob,) = rest
             model = pickle.loads(blob)
@@ -210,8 +226,10 @@ def _changes(mirrors: dict, pristine: dict) -> list:
                 entry["grad"] = None
             if entry:
                 changed.append([key, entry])
-        elif pristine[key] == "optimizer":
+        elif isinstance(pristine[key], str) and pristine[key] == "optimizer":
             changed.append([key, _optimizer_changes(obj, mirrors)])
+        elif isinstance(pristine[key], str) and pristine[key] == "context":  # what forward stored in ctx
+            changed.append([key, {"vars": _encode(dict(vars(obj)), {})}])
         elif pristine[key] is None:  # a Keras model: its weights
             changed.append([key, {"weights": _encode(list(obj.get_weights()), {})}])
     return changed

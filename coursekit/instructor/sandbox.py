@@ -131,6 +131,16 @@ def _is_test(cell: NotebookNode) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
+TRUSTED_ONLY = "trusted-only"  #: the tag of an instructor cell that runs in the trusted process only
+
+
+def _trusted_only(cell: NotebookNode) -> bool:
+    """An instructor cell tagged ``trusted-only`` (data only the tests need, e.g. labels): the grader runs
+    it in the trusted process only, so what it defines never enters the student's kernel."""
+    meta = cell.metadata.get("nbgrader", {})
+    return TRUSTED_ONLY in cell.metadata.get("tags", []) and not meta.get("solution") and not meta.get("grade")
+
+
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute``, with test cells in the trusted process, an output cap and a watchdog (see module docs)."""
 
@@ -155,8 +165,12 @@ class SandboxedExecute(Execute):
         self._cgroup = cgroups.create(self.memory_limit_mb, self.pids_limit, self.cpus_limit)
         self._runtime_mounted = _mount_runtime(Path(self.runtime_dir))
         self._write_kernel_spec()
-        self._runner = TrustedRunner()
-        self._runner.send({"op": "warm", "modules": _imported_modules(nb)})  # while the kernel starts
+        self._student_names = student_names(_source_notebook(resources) or nb)
+        self._instructor_runs: list[tuple[str, bool]] = []  # (source, ok) of each instructor cell run so far
+        self._restored = True   # the trusted process holds every instructor cell run so far
+        self._broken = False    # a restarted trusted process could not be restored
+        self._in_reply = False  # a request of the trusted side runs: its one reply is not student output
+        self._start_runner(_imported_modules(nb))
         stop = threading.Event()
         watchdog = threading.Thread(target=self._watch, args=(stop,), daemon=True)
         watchdog.start()
@@ -173,6 +187,28 @@ class SandboxedExecute(Execute):
             if resources is not None:
                 report = resources.setdefault("coursekit", {})
                 report["killed"] = report.get("killed") or self._killed
+
+    def _start_runner(self, modules: list[str]) -> None:
+        """A fresh trusted process, under limits of its own, told the student's names (and warmed up)."""
+        self._runner = TrustedRunner(self.memory_limit_mb, self.cpus_limit)
+        self._runner.send({"op": "names", "names": sorted(self._student_names)})
+        self._runner.send({"op": "warm", "modules": modules})  # while the kernel starts
+
+    def _restart_runner(self) -> None:
+        """Replace a trusted process that stopped or ran out of time; it is restored before the next cell."""
+        self._runner.close()
+        self._start_runner([])
+        self._restored = False
+
+    def _restore(self, index: int) -> bool:
+        """Replay the instructor's cells in a restarted trusted process; whether each ends as it did."""
+        self._restored = True
+        for source, ok in self._instructor_runs:
+            outcome = self._exchange(source, index, time.monotonic() + self.timeout + TRUSTED_GRACE, [])
+            if bool(outcome.get("ok")) != ok:
+                self._broken = True
+                return False
+        return True
 
     def _write_kernel_spec(self) -> None:
         """The sandbox kernelspec; with a control group, a tiny launcher joins it first, then runs bwrap.
@@ -214,6 +250,8 @@ class SandboxedExecute(Execute):
                 self._kill("memory")  # (a control group's own cap holds, and counts tmpfs pages too)
             elif self._cgroup is not None and self._cgroup.out_of_memory():
                 self._killed = self._killed or "memory"
+            elif self._runner.over_memory():
+                self._runner.kill()  # (its test fails; the next cell restores a fresh one)
             elif not self._runtime_mounted and _too_full(Path(self.runtime_dir)):
                 self._kill("disk")  # (a mounted runtime folder is small by itself)
 
@@ -222,8 +260,12 @@ class SandboxedExecute(Execute):
         _kill_kernels(self._cgroup)
 
     def output(self, outs, msg, display_id, cell_index):
+        """Every message counts against the output budget, except the first reply while the trusted side
+        waits for one (:meth:`_remote`; at most :data:`wire.MAX_REPLY_BYTES`, and never stored in the
+        notebook). A reply published anywhere else, or a second one, counts like any other output."""
         content = msg.get("content", {})
-        if msg.get("msg_type") == "display_data" and wire.MIME in content.get("data", {}):
+        if self._in_reply and msg.get("msg_type") == "display_data" and wire.MIME in content.get("data", {}):
+            self._in_reply = False
             if len(content["data"][wire.MIME]) > wire.MAX_REPLY_BYTES:
                 content["data"][wire.MIME] = ""  # refused: the trusted side sees no reply
             return super().output(outs, msg, display_id, cell_index)
@@ -243,10 +285,12 @@ class SandboxedExecute(Execute):
             if _is_test(cell):
                 self._run_test(cell, index)
             else:
-                self._run_in_kernel(cell, index, store_history=True)
+                if not _trusted_only(cell):
+                    self._run_in_kernel(cell, index, store_history=True)
                 if not cell.metadata.get("nbgrader", {}).get("solution"):
                     # instructor code: its own time is not the student's
-                    self._run_trusted(cell.source, index, time.monotonic() + self.notebook_timeout)
+                    outcome = self._run_trusted(cell.source, index, time.monotonic() + self.notebook_timeout)
+                    self._instructor_runs.append((cell.source, bool(outcome.get("ok"))))
         except CellTimeoutError:  # interrupted but still busy: it ignores interrupts
             self._kill("timeout")
             self._dead = True
@@ -274,21 +318,38 @@ class SandboxedExecute(Execute):
             cell.outputs.append(_error(str(outcome.get("ename", "Error")), f"{outcome.get('evalue', '')}{where}"))
 
     def _run_trusted(self, source: str, index: int, deadline: float, printed: list | None = None) -> dict:
-        """Run ``source`` in the trusted process, carrying its requests to the student's kernel."""
-        printed = [] if printed is None else printed
+        """Run ``source`` in the trusted process, carrying its requests to the student's kernel. A trusted
+        process that stopped or ran out of time is replaced, and the replacement replays the instructor's
+        cells first; where it cannot be restored, this cell and every later one fail (``GraderError``),
+        never run on a namespace the student could fill."""
+        if not self._restored and not self._broken:
+            self._restore(index)
+        if self._broken:
+            return {"ok": False, "ename": "GraderError",
+                    "evalue": "not run: the test process stopped earlier and could not be restored"}
+        return self._exchange(source, index, deadline, [] if printed is None else printed)
+
+    def _exchange(self, source: str, index: int, deadline: float, printed: list) -> dict:
         if not self._runner.send({"op": "run", "source": source}):
+            self._restart_runner()
             return {"ok": False, "ename": "GraderError", "evalue": "the test process stopped"}
         while True:
             message = self._runner.receive(max(0.0, deadline - time.monotonic()) + 5)
             if message is None:
-                self._runner.close()
-                self._runner = TrustedRunner()
+                self._restart_runner()
                 self._killed = self._killed or "timeout"
                 return {"ok": False, "ename": "TimeoutError", "evalue": "the test ran out of time"}
             printed.append(str(message.get("stdout", "")))
             if message.get("op") == "done":
+                if not self._runner.alive():
+                    if self._runner.memory_limited_out:
+                        message = {**message, "ename": "MemoryError",
+                                   "evalue": "the test process ran out of memory"}
+                    self._restart_runner()
                 return message
-            self._runner.send(self._remote(str(message.get("request")), index, deadline, printed))
+            hidden = message.get("hidden") is True
+            self._runner.send(self._remote(str(message.get("request")), index, deadline,
+                                           [] if hidden else printed))
 
     def _remote(self, request: str, index: int, deadline: float, printed: list) -> dict:
         cell = self.nb.cells[index]
@@ -301,6 +362,7 @@ class SandboxedExecute(Execute):
             return {"op": "reply", "error": "the test ran out of time"}
         call = new_code_cell(f"__import__('coursekit.instructor.agent', fromlist=['serve']).serve({request!r})")
         timeout, self.timeout = self.timeout, remaining
+        self._in_reply = True
         try:
             self._run_in_kernel(call, index, store_history=False)
         except CellTimeoutError:
@@ -312,6 +374,7 @@ class SandboxedExecute(Execute):
             self._killed = self._killed or "died"
             return {"op": "reply", "error": f"the kernel stopped ({self._killed})"}
         finally:
+            self._in_reply = False
             self.timeout = timeout
             self.nb.cells[index] = cell  # nbclient stored the call cell in its place
         replies = []
@@ -349,18 +412,113 @@ def _imported_modules(nb: NotebookNode) -> list[str]:
     return sorted(modules)
 
 
-class TrustedRunner:
-    """The trusted test process (:mod:`coursekit.instructor.trusted`), talked to over pipes."""
+def student_names(nb: NotebookNode) -> set[str]:
+    """The names the notebook's solution cells define at top level (functions, classes, assignments),
+    less the names any instructor cell defines or imports and every imported name: the only names the
+    trusted process may fetch from the student's kernel."""
+    import ast
 
-    def __init__(self):
+    def defined(source: str, imports: bool) -> set[str]:
+        try:
+            tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!"))))
+        except SyntaxError:
+            return set()
+        names, todo = set(), list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+                continue
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if imports:
+                    names.update((a.asname or a.name).split(".")[0] for a in node.names)
+                continue
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                    names.add(child.id)
+                elif isinstance(child, (ast.stmt, ast.expr, ast.excepthandler, ast.withitem, ast.comprehension)) \
+                        and not isinstance(child, (ast.Lambda, ast.GeneratorExp, ast.ListComp, ast.SetComp,
+                                                   ast.DictComp)):
+                    todo.append(child)
+        return names
+
+    solution, instructor = set(), set()
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            solution |= defined(cell.source, imports=False)
+        else:
+            instructor |= defined(cell.source, imports=True)
+    return solution - instructor
+
+
+def _source_notebook(resources: dict | None) -> NotebookNode | None:
+    """The instructor's own notebook of the one being graded (``source/`` next to nbgrader's gradebook),
+    or None where it cannot be found (then the release's solution cells, as rebuilt, say the names)."""
+    import nbformat
+
+    info = (resources or {}).get("nbgrader", {})
+    db_url, assignment, notebook = info.get("db_url", ""), info.get("assignment"), info.get("notebook")
+    if not (db_url.startswith("sqlite:///") and assignment and notebook):
+        return None
+    path = Path(db_url.removeprefix("sqlite:///")).parent / "source" / assignment / f"{notebook}.ipynb"
+    try:
+        return nbformat.read(path, as_version=4)
+    except (OSError, ValueError):
+        return None
+
+
+class TrustedRunner:
+    """The trusted test process (:mod:`coursekit.instructor.trusted`), talked to over pipes, under limits
+    of its own: a control group of ``memory_mb`` and ``cpus`` where the machine allows one (else the
+    watchdog's :meth:`over_memory`), and ``cpu_seconds`` of CPU time (``RLIMIT_CPU``). It runs the rebuilt
+    student modules, so these limits are what a module's size, chosen by the student, runs into."""
+
+    def __init__(self, memory_mb: int = Limits.memory_mb, cpus: int = Limits.cpus,
+                 cpu_seconds: int = Limits.cpu_seconds):
+        from coursekit.instructor import limits as cgroups
+
         env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent), "COURSEKIT_DEVICE": "cpu", "MPLBACKEND": "agg",
                "OMP_NUM_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
                "TF_CPP_MIN_LOG_LEVEL": "3"}
         self.workdir = tempfile.mkdtemp(prefix="ck-trusted-")
-        self.process = subprocess.Popen([sys.executable, "-m", "coursekit.instructor.trusted"], cwd=self.workdir,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                        env=env, text=True, encoding="utf-8")
+        self.memory_mb, self.memory_limited_out = memory_mb, False
+        self.cgroup = cgroups.create(memory_mb, Limits.pids, cpus)
+        command = [sys.executable, "-m", "coursekit.instructor.trusted"]
+        if self.cgroup is not None:
+            command = [sys.executable, cgroups.__file__, *self.cgroup.procs_files, "--", *command]
+
+        def limit_cpu():
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
+        self.process = subprocess.Popen(command, cwd=self.workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.DEVNULL, env=env, text=True, encoding="utf-8",
+                                        preexec_fn=limit_cpu)
         _TRUSTED_PIDS.add(self.process.pid)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def over_memory(self) -> bool:
+        """Whether it exceeds its memory (the watchdog asks; a control group's own cap needs no check)."""
+        if self.cgroup is not None:
+            self.memory_limited_out = self.memory_limited_out or self.cgroup.out_of_memory()
+            return False
+        try:
+            used = psutil.Process(self.process.pid).memory_info().rss / 2**20
+        except psutil.Error:
+            return False
+        self.memory_limited_out = self.memory_limited_out or used > self.memory_mb
+        return used > self.memory_mb
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except OSError:
+            pass
 
     def send(self, message: dict) -> bool:
         try:
@@ -376,6 +534,9 @@ class TrustedRunner:
             return None
         line = self.process.stdout.readline()
         if not line:
+            self.process.wait()
+            if self.cgroup is not None:
+                self.memory_limited_out = self.memory_limited_out or self.cgroup.out_of_memory()
             return {"op": "done", "ok": False, "ename": "GraderError", "evalue": "the test process stopped"}
         return json.loads(line)
 
@@ -383,6 +544,8 @@ class TrustedRunner:
         self.process.kill()
         self.process.wait()
         _TRUSTED_PIDS.discard(self.process.pid)
+        if self.cgroup is not None:
+            self.cgroup.remove()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 

@@ -29,6 +29,7 @@ import json
 import os
 import pickle
 import sys
+import time
 import traceback
 import warnings
 import weakref
@@ -56,6 +57,18 @@ class Channel:
     def __init__(self, reader, writer):
         self.reader, self.writer = reader, writer
         self.stdout = io.StringIO()
+        self.hidden_from: int | None = None  #: the test cell's first hidden line (its ``### BEGIN HIDDEN TESTS``)
+
+    def in_hidden_part(self) -> bool:
+        """Whether the test cell is running one of its hidden lines (its outermost frame is past the marker)."""
+        if self.hidden_from is None:
+            return False
+        frame, line = sys._getframe(1), None
+        while frame is not None:
+            if frame.f_code.co_filename == "<test cell>":
+                line = frame.f_lineno
+            frame = frame.f_back
+        return line is not None and line >= self.hidden_from
 
     def send(self, message: dict) -> None:
         self.writer.write(json.dumps(message) + "\n")
@@ -70,7 +83,8 @@ class Channel:
     def request(self, request: dict) -> dict:
         printed, self.stdout = self.stdout.getvalue(), io.StringIO()
         sys.stdout = self.stdout
-        self.send({"op": "remote", "request": json.dumps(request), "stdout": printed})
+        hidden = self.in_hidden_part()
+        self.send({"op": "remote", "request": json.dumps(request), "stdout": printed, "hidden": hidden})
         message = self.receive()
         if message.get("error"):
             raise ProtocolError(message["error"])
@@ -84,18 +98,22 @@ class Channel:
         if not isinstance(reply, dict):
             raise ProtocolError("the reply is not an object")
         if "error" in reply:
-            raise _student_exception(reply["error"])
+            raise _student_exception(reply["error"], hidden)
         return reply
 
 
 CHANNEL: Channel | None = None
 
 
-def _student_exception(error) -> BaseException:
+def _student_exception(error, hidden: bool = False) -> BaseException:
+    """The student's exception as a trusted one; during a hidden test only its type (its message and
+    traceback could show the hidden test's arguments on the feedback page)."""
     if not isinstance(error, dict):
         return ProtocolError("malformed error")
     name, message = str(error.get("type", "Exception"))[:100], str(error.get("message", ""))[:4000]
     tb = str(error.get("traceback", ""))[:4000]
+    if hidden:
+        message, tb = "raised by your code during a hidden test (its message is not shown)", ""
     cls = getattr(builtins, name, None)
     text = f"{message}\n(raised in your code; its traceback:)\n{tb}" if tb else message
     if isinstance(cls, type) and issubclass(cls, Exception) and cls.__module__ == "builtins":
@@ -108,8 +126,38 @@ def _student_exception(error) -> BaseException:
 
 # ----------------------------------------------------------------------------- values from the student
 
-def decode(value, mirrors: dict | None = None, depth: int = 0):
-    """A fresh, plain trusted object from the wire format (see :mod:`coursekit.instructor.wire`)."""
+MAX_NODES = 2_000_000        #: values (list items, dict entries, ...) one reply may hold
+MAX_ARRAY_BYTES = 256 * 2**20  #: bytes of the arrays and tensors one reply may hold, decoded
+DECODE_SECONDS = 20.0        #: CPU-free time budget for decoding one reply
+SMALL_INT = 2**31            #: an int dict key must lie in [-SMALL_INT, SMALL_INT) (its hash is itself)
+
+
+class _Budget:
+    """What decoding one reply may cost: nodes, array bytes and time (the student sizes the reply)."""
+
+    def __init__(self):
+        self.nodes, self.bytes, self.deadline = 0, 0, time.monotonic() + DECODE_SECONDS
+
+    def node(self) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ProtocolError(f"a reply of more than {MAX_NODES} values")
+        if self.nodes % 1024 == 0 and time.monotonic() > self.deadline:
+            raise ProtocolError(f"a reply that takes more than {DECODE_SECONDS:g} s to read")
+
+    def array(self, text) -> np.ndarray:
+        array = wire.load_array(str(text))
+        self.bytes += array.nbytes
+        if self.bytes > MAX_ARRAY_BYTES:
+            raise ProtocolError("a reply with too many numbers")
+        return array
+
+
+def decode(value, mirrors: dict | None = None, budget: _Budget | None = None, depth: int = 0):
+    """A fresh, plain trusted object from the wire format (see :mod:`coursekit.instructor.wire`),
+    within a :class:`_Budget` (a new one unless given)."""
+    budget = _Budget() if budget is None else budget
+    budget.node()
     if depth > 60:
         raise ProtocolError("nested too deeply")
     if value is None or type(value) in (bool, int, float, str):
@@ -123,31 +171,29 @@ def decode(value, mirrors: dict | None = None, depth: int = 0):
     if tag == "$f":
         return float(str(body)) if str(body) in ("nan", "inf", "-inf") else _bad(tag)
     if tag in ("$l", "$t"):
-        items = [decode(v, mirrors, depth + 1) for v in _list(body)]
+        items = [decode(v, mirrors, budget, depth + 1) for v in _list(body)]
         return items if tag == "$l" else tuple(items)
     if tag == "$d":
         result = {}
         for pair in _list(body):
             key, item = _list(pair)
-            key = decode(key, mirrors, depth + 1)
-            try:
-                hash(key)
-            except TypeError:
-                raise ProtocolError("unhashable key") from None
-            result[key] = decode(item, mirrors, depth + 1)
+            key = decode(key, mirrors, budget, depth + 1)
+            if not (type(key) is str or type(key) is int and -SMALL_INT <= key < SMALL_INT):
+                raise ProtocolError("a dict key that is neither a string nor a small int")
+            result[key] = decode(item, mirrors, budget, depth + 1)
         return result
     if tag == "$a":
-        return wire.load_array(str(body))
+        return budget.array(body)
     if tag == "$s":
-        return wire.load_array(str(body))[()]
+        return budget.array(body)[()]
     if tag == "$torch":
-        return _tensor(value, mirrors or {})
+        return _tensor(value, mirrors or {}, budget)
     if tag == "$module":
-        return _module(body)
+        return _module(body, budget, depth)
     if tag == "$torchopt":
-        return _torch_optimizer(body, mirrors or {})
+        return _torch_optimizer(body, mirrors or {}, budget)
     if tag == "$kopt":
-        return _keras_optimizer(body)
+        return _keras_optimizer(body, budget)
     if tag == "$h":
         if type(body) is not int:
             raise ProtocolError("bad handle")
@@ -171,17 +217,17 @@ def _torch():
     return torch
 
 
-_NODE_CLASSES: dict[str, type] = {}
+_REMOTE_FUNCTION = None
 
 
-def _node_class(name: str):
-    """A trusted ``autograd.Function`` whose backward node is named like the student's (``XBackward``)."""
+def _remote_function():
+    """A trusted ``autograd.Function`` that carries the student's Jacobians into the test's graph.
+
+    Its backward node is always ``RemoteFunctionBackward``: the name of the student's node is metadata
+    the kernel writes, so a test checks a custom backward by the numbers it produces instead."""
+    global _REMOTE_FUNCTION
     torch = _torch()
-    base = name[: -len("Backward")] if name.endswith("Backward") else name
-    base = "".join(c for c in base if c.isalnum() or c == "_")[:60] or "Student"
-    if base[0].isdigit():
-        base = "_" + base
-    if base not in _NODE_CLASSES:
+    if _REMOTE_FUNCTION is None:
         def forward(ctx, value, jacobians, *inputs):
             ctx.jacobians, ctx.shapes = jacobians, [(t.shape, t.dtype) for t in inputs]
             return value.clone()
@@ -192,45 +238,68 @@ def _node_class(name: str):
                 None if jac is None else (flat.to(jac.dtype) @ jac).reshape(shape).to(dtype)
                 for jac, (shape, dtype) in zip(ctx.jacobians, ctx.shapes))
 
-        _NODE_CLASSES[base] = type(base, (torch.autograd.Function,),
-                                   {"forward": staticmethod(forward), "backward": staticmethod(backward)})
-    return _NODE_CLASSES[base]
+        _REMOTE_FUNCTION = type("RemoteFunction", (torch.autograd.Function,),
+                                {"forward": staticmethod(forward), "backward": staticmethod(backward)})
+    return _REMOTE_FUNCTION
 
 
-def _tensor(value: dict, mirrors: dict):
+def _tensor(value: dict, mirrors: dict, budget: _Budget | None = None):
     torch = _torch()
-    array = wire.load_array(str(value["$torch"]))
+    budget = _Budget() if budget is None else budget
+    array = budget.array(value["$torch"])
     tensor = torch.from_numpy(array.copy())
     dtype = getattr(torch, str(value.get("dtype", "")), None)
     if isinstance(dtype, torch.dtype) and dtype != tensor.dtype:
         tensor = tensor.to(dtype)
     jacobians = value.get("jacobians")
-    if jacobians and "node" in value:
+    if jacobians:
         inputs, matrices = [], []
         for key, text in _list(jacobians):
             target = mirrors.get(key) if type(key) is int else None
             target = target() if isinstance(target, weakref.ref) else target
             if not isinstance(target, torch.Tensor):
                 raise ProtocolError("a Jacobian for an unknown input")
-            matrix = torch.from_numpy(wire.load_array(str(text)).copy())
+            matrix = torch.from_numpy(budget.array(text).copy())
             if tuple(matrix.shape) != (tensor.numel(), target.numel()):
                 raise ProtocolError("a Jacobian of the wrong shape")
             inputs.append(target)
             matrices.append(matrix.to(target.dtype))
-        return _node_class(str(value["node"])).apply(tensor, matrices, *inputs)
+        return _remote_function().apply(tensor, matrices, *inputs)
     return tensor
 
 
-def _module(body):
+#: packages whose ``nn.Module`` classes are rebuilt here from their numbers (the trusted side's own code)
+MODULE_PACKAGES = ("torch.nn", "coursekit.torch", "coursekit.models")
+
+
+def _module_class(body: dict):
     torch = _torch()
-    if type(body) is not dict:
-        raise ProtocolError("bad module")
-    cls = getattr(torch.nn, str(body.get("class")), None)
+    name, where = str(body.get("class")), str(body.get("module", "torch.nn"))
+    if where == "torch.nn":
+        cls = getattr(torch.nn, name, None)
+    elif any(where == p or where.startswith(p + ".") for p in MODULE_PACKAGES[1:]):
+        import importlib
+
+        try:
+            cls = getattr(importlib.import_module(where), name, None)
+        except ImportError:
+            cls = None
+    else:
+        cls = None
     if not (isinstance(cls, type) and issubclass(cls, torch.nn.Module)):
-        raise ProtocolError("not a torch.nn module")
+        raise ProtocolError("not a torch.nn or course module")
+    return cls
+
+
+def _module(body, budget: _Budget | None = None, depth: int = 0):
+    torch = _torch()
+    budget = _Budget() if budget is None else budget
+    if type(body) is not dict or depth > 60:
+        raise ProtocolError("bad module")
+    cls = _module_class(body)
     module = cls.__new__(cls)
     torch.nn.Module.__init__(module)
-    attributes = decode(body.get("attributes", {"$d": []}))
+    attributes = decode(body.get("attributes", {"$d": []}), None, budget, depth + 1)
     if type(attributes) is not dict:
         raise ProtocolError("bad module attributes")
     for name, item in attributes.items():
@@ -239,18 +308,25 @@ def _module(body):
         if type(item) not in (bool, int, float, str, type(None), tuple, list):
             raise ProtocolError("bad module attribute")
         module.__dict__[name] = item
+    for field in ("parameters", "buffers", "children"):
+        if type(body.get(field) or {}) is not dict:
+            raise ProtocolError("bad module")
     for name, parameter in dict(body.get("parameters") or {}).items():
+        budget.node()
         module._parameters[str(name)] = None if parameter is None else torch.nn.Parameter(
-            _tensor(parameter["data"], {}), bool(parameter.get("rg", True)))
+            _tensor(dict(parameter)["data"], {}, budget), bool(parameter.get("rg", True)))
     for name, buffer in dict(body.get("buffers") or {}).items():
-        module._buffers[str(name)] = None if buffer is None else _tensor(buffer, {})
+        budget.node()
+        module._buffers[str(name)] = None if buffer is None else _tensor(dict(buffer), {}, budget)
     for name, child in dict(body.get("children") or {}).items():
-        module._modules[str(name)] = None if child is None else _module(dict(child).get("$module"))
+        budget.node()
+        module._modules[str(name)] = None if child is None else _module(dict(child).get("$module"), budget,
+                                                                          depth + 1)
     return module
 
 
-def _plain_options(encoded) -> dict:
-    options = decode(encoded)
+def _plain_options(encoded, budget: _Budget | None = None) -> dict:
+    options = decode(encoded, None, budget)
     if type(options) is not dict or not all(type(k) is str for k in options):
         raise ProtocolError("bad options")
     for item in options.values():
@@ -259,7 +335,7 @@ def _plain_options(encoded) -> dict:
     return options
 
 
-def _torch_optimizer(body: dict, mirrors: dict):
+def _torch_optimizer(body: dict, mirrors: dict, budget: _Budget | None = None):
     torch = _torch()
     cls = getattr(torch.optim, str(body.get("class")), None)
     if not (isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer)):
@@ -273,7 +349,7 @@ def _torch_optimizer(body: dict, mirrors: dict):
                 raise ProtocolError("an optimizer of unknown tensors")
             params.append(target)
         states += [(p, s) for p, s in zip(params, _list(group.get("state", [None] * len(params))))]
-        groups.append({"params": params, **_plain_options(group["options"])})
+        groups.append({"params": params, **_plain_options(group["options"], budget)})
     import inspect
 
     accepted = inspect.signature(cls.__init__).parameters
@@ -284,20 +360,20 @@ def _torch_optimizer(body: dict, mirrors: dict):
     optimizer = cls(groups, **defaults)
     for param, state in states:
         if state is not None:
-            state = decode(state)
+            state = decode(state, None, budget)
             if type(state) is not dict or not all(type(k) is str for k in state):
                 raise ProtocolError("bad optimizer state")
             optimizer.state[param].update(state)
     return optimizer
 
 
-def _keras_optimizer(body: dict):
+def _keras_optimizer(body: dict, budget: _Budget | None = None):
     import keras
 
     cls = getattr(keras.optimizers, str(body.get("class")), None)
     if not (isinstance(cls, type) and issubclass(cls, keras.optimizers.Optimizer)):
         raise ProtocolError("not a Keras optimizer")
-    return cls.from_config(_plain_options(body.get("config")))
+    return cls.from_config(_plain_options(body.get("config"), budget))
 
 
 # ----------------------------------------------------------------------------- values to the student
@@ -332,6 +408,8 @@ class _Pickler(pickle.Pickler):
             kind = "optimizer"
         elif keras is not None and isinstance(obj, keras.Model):
             kind = "keras"
+        elif type(obj) is _context_class():
+            kind = "context"
         if kind is None:
             return None
         if id(obj) in self._seen:
@@ -345,8 +423,8 @@ class _Pickler(pickle.Pickler):
             grad = None if obj.grad is None else self._payload(obj.grad.detach().clone())
             return ("tensor", key, self._payload(obj.detach().clone()), bool(obj.requires_grad),
                     isinstance(obj, torch.nn.Parameter), grad)
-        if kind == "optimizer":  # pickled as it is; its parameters and state tensors are mirrored
-            return ("optimizer", key, self._payload(obj))
+        if kind in ("optimizer", "context"):  # pickled as it is; its tensors are mirrored
+            return (kind, key, self._payload(obj))
         return ("keras", key, pickle.dumps(obj))
 
 
@@ -384,12 +462,39 @@ def _apply_changes(changes, mirrors: dict) -> None:
                     target.grad = None if grad is None else grad.to(target.dtype)
         elif torch is not None and isinstance(target, torch.optim.Optimizer):
             _apply_optimizer(target, entry, mirrors)
+        elif type(target) is _context_class():
+            _apply_context(target, entry)
         elif "weights" in entry:
             weights = decode(entry["weights"])
             current = target.get_weights()
             if type(weights) is list and len(weights) == len(current) and all(
                     isinstance(w, np.ndarray) and w.shape == c.shape for w, c in zip(weights, current)):
                 target.set_weights(weights)
+
+
+def _context_class():
+    from coursekit.grading import FunctionContext
+
+    return FunctionContext
+
+
+def _apply_context(context, entry: dict) -> None:
+    """What the student's ``forward`` stored in a :class:`~coursekit.grading.FunctionContext`: plain data
+    and tensors only (a handle or anything else is refused)."""
+    values = decode(entry.get("vars"))
+    torch = sys.modules.get("torch")
+
+    def plain(value) -> bool:
+        if type(value) in (bool, int, float, str, type(None)) or torch is not None and type(value) is torch.Tensor:
+            return True
+        return type(value) in (tuple, list) and all(plain(v) for v in value)
+
+    if type(values) is not dict or not all(type(k) is str and not k.startswith("__") and plain(v)
+                                           for k, v in values.items()):
+        raise ProtocolError("a function context holding something other than tensors and plain data")
+    context.__dict__.clear()
+    context.__dict__.update(values)
+    context.saved_tensors = tuple(context.__dict__.get("saved_tensors", ()))
 
 
 def _apply_optimizer(optimizer, entry: dict, mirrors: dict) -> None:
@@ -439,8 +544,23 @@ def _carry(op: str, ref: int, args: tuple, kwargs: dict):
     return decode(reply.get("value"), mirrors)
 
 
+_ITEMS: dict[int, list] = {}  # handle -> its items, read once
+
+
+def _items(remote: "Remote") -> list:
+    """A handle's items, materialised in one reply as one list: ``len``, iteration and ``[i]`` all read it."""
+    ref = object.__getattribute__(remote, "_ref")
+    if ref not in _ITEMS:
+        items = decode(_ask("iter", ref=ref).get("value"))
+        if type(items) is not list:
+            raise ProtocolError("the items of a sequence are not a list")
+        _ITEMS[ref] = items
+    return _ITEMS[ref]
+
+
 class Remote:
-    """A handle to an object in the student's kernel; every use is evaluated there."""
+    """A handle to an object in the student's kernel: its attributes and calls are evaluated there; as a
+    sequence it is read once (:func:`_items`); it has no truth value (a test needs data for that)."""
 
     __slots__ = ("_ref", "_type", "_callable", "__weakref__")
 
@@ -461,22 +581,21 @@ class Remote:
         return _carry("call", self._ref, args, kwargs)
 
     def __getitem__(self, key):
+        if type(key) in (int, slice):
+            return _items(self)[key]
         return _carry("getitem", self._ref, (key,), {})
 
     def __setitem__(self, key, value) -> None:
         _carry("setitem", self._ref, (key, value), {})
 
     def __iter__(self):
-        return iter(decode(_ask("iter", ref=self._ref).get("value")))
+        return iter(_items(self))
 
     def __len__(self) -> int:
-        value = decode(_ask("len", ref=self._ref).get("value"))
-        if type(value) is not int:
-            raise ProtocolError("len() is not an int")
-        return value
+        return len(_items(self))
 
     def __bool__(self) -> bool:
-        return decode(_ask("bool", ref=self._ref).get("value")) is True
+        raise TypeError(f"a test needs a plain value here, but your code gave an object of type {self._type}")
 
     def __repr__(self) -> str:
         try:
@@ -492,14 +611,17 @@ class Remote:
 # ----------------------------------------------------------------------------- the namespace
 
 class Namespace(dict):
-    """The test's globals: a name not defined here and not a builtin is the student's."""
+    """The test's globals: a name not defined here is looked up in the student's kernel only when it is
+    one of :attr:`student_names`, the names the assignment's solution cells define (the grader sends
+    them, ``{"op": "names"}``); every other name is undefined (a NameError in the test)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.functions: dict[str, Remote] = {}  # the student's functions and classes, for one cell
+        self.student_names: frozenset[str] = frozenset()
 
     def __missing__(self, name: str):
-        if hasattr(builtins, name) or name.startswith("__"):
+        if name not in self.student_names or hasattr(builtins, name) or name.startswith("__"):
             raise KeyError(name)
         if name in self.functions:
             return self.functions[name]
@@ -526,6 +648,17 @@ def _display(*objects, **kwargs):
         print(repr(obj))
 
 
+HIDDEN_MARKER = "### BEGIN HIDDEN TESTS"
+
+
+def hidden_line(source: str) -> int | None:
+    """The 1-based line of ``source``'s first hidden test marker (None without one)."""
+    for number, line in enumerate(source.splitlines(), start=1):
+        if line.strip().startswith(HIDDEN_MARKER):
+            return number
+    return None
+
+
 def run(namespace: Namespace, source: str) -> dict:
     from IPython.core.inputtransformer2 import TransformerManager
 
@@ -534,7 +667,9 @@ def run(namespace: Namespace, source: str) -> dict:
     namespace.functions.clear()
     outcome = {"op": "done", "ok": True}
     try:
-        code = compile(TransformerManager().transform_cell(source), "<test cell>", "exec")
+        transformed = TransformerManager().transform_cell(source)
+        CHANNEL.hidden_from = hidden_line(transformed)
+        code = compile(transformed, "<test cell>", "exec")
         exec(code, namespace)  # noqa: S102 - instructor code only
     except BaseException as err:  # noqa: BLE001 - any failure fails the cell
         if isinstance(err, SystemExit) and err.code == "coursekit-exit":
@@ -561,6 +696,8 @@ def main() -> None:
         message = CHANNEL.receive()
         if message.get("op") == "run":
             CHANNEL.send(run(namespace, message["source"]))
+        elif message.get("op") == "names":  # the names the solution cells define
+            namespace.student_names = frozenset(str(n) for n in message.get("names", []))
         elif message.get("op") == "warm":  # import what the instructor's cells will import
             import importlib
 

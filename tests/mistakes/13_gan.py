@@ -42,7 +42,7 @@ _GP_OK = dict(mix="alpha * real + (1 - alpha) * fake", graph=", create_graph=Tru
 
 MISTAKES = [
     dict(cell="discriminator_loss", name="log(sigmoid(t)) computed directly (overflow at +-1000)", visible=True,
-         message="softplus", code='''
+         message="overflow", code='''
 def discriminator_loss(real_logits, fake_logits):
     sigmoid = lambda t: 1 / (1 + np.exp(-np.asarray(t, dtype=float)))
     return float(-np.mean(np.log(sigmoid(real_logits))) - np.mean(np.log(1 - sigmoid(fake_logits))))
@@ -74,11 +74,25 @@ def generator_loss(fake_logits, saturating=False):
         return float(np.mean(np.log(1 - 1 / (1 + np.exp(-fake)))))
     return float(np.mean(softplus(-fake)))
 '''),
-    dict(cell="torch_gan_step", name="fake not detached for the discriminator's loss", visible=True, code=_STEP.format(
-        d_fake="fake", retain="retain_graph=True", g_fake="fake", g_target="torch.ones_like")),
-    dict(cell="torch_gan_step", name="generator step on a fresh generator(z) after D's step", code=_STEP.format(
-        d_fake="fake.detach()", retain="", g_fake="generator(z)", g_target="torch.ones_like").replace(
-        "    opt_g.zero_grad()\n    g_loss.backward()", "    opt_g.zero_grad()\n    g_loss.backward()")),
+    dict(cell="torch_gan_step", name="fake not detached and G's gradients not zeroed (D's loss trains G)",
+         code=_STEP.format(d_fake="fake", retain="retain_graph=True", g_fake="fake", g_target="torch.ones_like"
+                           ).replace("    opt_g.zero_grad()\n", "")),
+    dict(cell="torch_gan_step", name="generator loss from the logits of D before its update", code='''
+def torch_gan_step(generator, discriminator, opt_g, opt_d, real, z):
+    fake = generator(z)
+    old_logits = discriminator(fake)
+    real_logits, fake_logits = discriminator(real), discriminator(fake.detach())
+    d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+              + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    g_loss = F.binary_cross_entropy_with_logits(old_logits, torch.ones_like(old_logits))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+    return d_loss.item(), g_loss.item()
+'''),
     dict(cell="torch_gan_step", name="generator trained against the label 0 (minimising D's success)",
          visible=True, code=_STEP.format(d_fake="fake.detach()", retain="", g_fake="fake",
                                          g_target="torch.zeros_like")),

@@ -87,10 +87,3 @@ def gaussian_kl(mu, logvar):
          code=_TRAIN.format(hidden=128, epochs=0)),
 ]
 
-MISTAKES += [
-    dict(cell="keras_train_step", name="the course's train_step called through super()", visible=True, code='''
-class StudentVAE(keras_vae.VAE):
-    def train_step(self, x):
-        return super().train_step(x)
-'''),
-]

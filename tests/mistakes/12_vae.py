@@ -44,7 +44,7 @@ def reparameterize(mu, logvar, eps):
 def reparameterize(mu, logvar, eps):
     return np.asarray(mu, dtype=float) + np.asarray(logvar, dtype=float) * eps
 '''),
-    dict(cell="reparameterize", name="sigma = sqrt(exp(logvar)) applied to mu too", visible=True, code='''
+    dict(cell="reparameterize", name="sigma = sqrt(exp(logvar)) applied to mu too", code='''
 def reparameterize(mu, logvar, eps):
     return (np.asarray(mu, dtype=float) + eps) * np.exp(0.5 * np.asarray(logvar, dtype=float))
 '''),

@@ -10,21 +10,6 @@ def iou_dice(pred, target, num_classes):
         fn = np.sum((pred != c) & (target == c))
 '''
 
-_UNET_INIT = '''
-class TinyUNet(nn.Module):
-    def __init__(self, in_channels=3, num_classes=2, width=16):
-        super().__init__()
-        self.down = UNetBlock(in_channels, width)
-        self.bottleneck = UNetBlock(width, 2 * width)
-        self.up = nn.ConvTranspose2d(2 * width, width, 2, stride=2)
-        self.decode = UNetBlock({decode_in}, width)
-        self.head = nn.Conv2d(width, num_classes, 1)
-
-    def forward(self, x):
-        skip = self.down(x)
-        x = self.up(self.bottleneck(F.max_pool2d(skip, 2)))
-'''
-
 _KERAS = '''
 def train_keras_segmenter(images, masks):
     keras.utils.set_random_seed(0)
@@ -103,33 +88,15 @@ class UNetBlock(nn.Module):
     def forward(self, x):
         return F.relu(self.conv2(F.relu(self.conv1(x))))
 '''),
-    dict(cell="tiny_unet", name="no skip connection (a plain encoder-decoder)", visible=True, message="skip",
-         code=_UNET_INIT.format(decode_in="width") + '''
-        return self.head(self.decode(x))
+    dict(cell="torch_segmenter", name="the network built but never trained", code='''
+def train_torch_segmenter(images, masks):
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 2, 1))
 '''),
-    dict(cell="tiny_unet", name="the skip added, not concatenated", visible=True, message="skip",
-         code=_UNET_INIT.format(decode_in="width") + '''
-        return self.head(self.decode(skip + x))
-'''),
-    dict(cell="tiny_unet", name="nn.Upsample in place of the transposed convolution", visible=True,
-         message="parameters", code="""
-class TinyUNet(nn.Module):
-    def __init__(self, in_channels=3, num_classes=2, width=16):
-        super().__init__()
-        self.down = UNetBlock(in_channels, width)
-        self.bottleneck = UNetBlock(width, 2 * width)
-        self.up = nn.Upsample(scale_factor=2)
-        self.decode = UNetBlock(3 * width, width)
-        self.head = nn.Conv2d(width, num_classes, 1)
-
-    def forward(self, x):
-        skip = self.down(x)
-        x = self.up(self.bottleneck(F.max_pool2d(skip, 2)))
-        return self.head(self.decode(torch.cat([skip, x], dim=1)))
-"""),
-    dict(cell="tiny_unet", name="softmax on the output (probabilities where logits are expected)", visible=True,
-         message="logits", code=_UNET_INIT.format(decode_in="2 * width") + '''
-        return self.head(self.decode(torch.cat([skip, x], dim=1))).softmax(dim=1)
+    dict(cell="torch_segmenter", name="a strided convolution: scores at half resolution", visible=True, code='''
+def train_torch_segmenter(images, masks):
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(16, 2, 1))
 '''),
     dict(cell="keras_segmenter", name="logits with from_logits=False (Keras's default)", visible=True,
          message="0.85", code=_KERAS.format(out="2, 1", logits="", fit="model.fit(images, masks, epochs=3, batch_size=32, verbose=0)")),

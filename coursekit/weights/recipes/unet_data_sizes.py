@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coursekit.weights.recipes.unet_scenes import ARCHITECTURE
 
-SIZES, STEPS, CHUNKS, BATCH = (16, 64, 256), 256, 4, 16
+SIZES, STEPS, CHUNKS, BATCH = (16, 64, 256), 192, 4, 16
 
 
 def build(out_dir: Path) -> dict:

@@ -10,12 +10,17 @@ import numpy as np
 from keras import layers
 
 
-def fcn(input_shape=(64, 64, 3), num_classes: int = 4, width: int = 16) -> keras.Model:
-    """Conv-pool encoder to H/8, 1×1 class scores, one transposed convolution (16, stride 8) back to H × W."""
+def fcn(input_shape=(64, 64, 3), num_classes: int = 4, width: int = 16, batch_norm: bool = False) -> keras.Model:
+    """Conv-pool encoder to H/8, 1×1 class scores, one transposed convolution (16, stride 8) back to H × W.
+
+    ``batch_norm=True`` puts batch normalisation between each convolution and its ReLU."""
     inputs = keras.Input(input_shape)
     x = inputs
     for c in (width, 2 * width, 4 * width):
-        x = layers.MaxPooling2D(2)(layers.Conv2D(c, 3, padding="same", activation="relu")(x))
+        x = layers.Conv2D(c, 3, padding="same", use_bias=not batch_norm)(x)
+        if batch_norm:
+            x = layers.BatchNormalization(momentum=0.9, epsilon=1e-5)(x)  # PyTorch's defaults
+        x = layers.MaxPooling2D(2)(layers.ReLU()(x))
     x = layers.Conv2D(num_classes, 1)(x)
     # Keras has no "padding=4": stride 8 with padding="same" gives exactly 8× the size
     outputs = layers.Conv2DTranspose(num_classes, 16, strides=8, padding="same")(x)
@@ -61,6 +66,14 @@ def train(model: keras.Model, images: np.ndarray, masks: np.ndarray, epochs: int
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), jit_compile=False)
     keras.utils.set_random_seed(seed)
     return model.fit(images, masks, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=0).history["loss"]
+
+
+def fit_schedule(model: keras.Model, images: np.ndarray, masks: np.ndarray, schedule,
+                 batch_size: int = 16) -> list[float]:
+    """:func:`train` phase by phase: ``schedule`` is a sequence of ``(epochs, lr)``; phase ``i`` compiles
+    a fresh Adam and seeds with ``i``. Returns the training loss of every epoch of every phase."""
+    return [loss for i, (epochs, lr) in enumerate(schedule)
+            for loss in train(model, images, masks, epochs=epochs, lr=lr, batch_size=batch_size, seed=i)]
 
 
 def predict(model: keras.Model, images: np.ndarray, batch_size: int = 64) -> np.ndarray:

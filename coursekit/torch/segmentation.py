@@ -18,13 +18,17 @@ from coursekit.torch.training import fit_arrays
 class FCN(nn.Module):
     """Fully convolutional network (FCN-32s-like, Long et al. 2015): a conv-pool encoder down to H/8,
     a 1×1 convolution scoring each class per location, and one transposed convolution (kernel 16,
-    stride 8, padding 4) upsampling the scores back to H × W. No dense layer: any input size works."""
+    stride 8, padding 4) upsampling the scores back to H × W. No dense layer: any input size works.
 
-    def __init__(self, in_channels: int = 3, num_classes: int = 4, width: int = 16):
+    ``batch_norm=True`` puts batch normalisation between each convolution and its ReLU."""
+
+    def __init__(self, in_channels: int = 3, num_classes: int = 4, width: int = 16, batch_norm: bool = False):
         super().__init__()
         layers, c = [], in_channels
         for c_out in (width, 2 * width, 4 * width):
-            layers += [nn.Conv2d(c, c_out, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
+            layers += [nn.Conv2d(c, c_out, 3, padding=1, bias=not batch_norm)]
+            layers += [nn.BatchNorm2d(c_out)] if batch_norm else []
+            layers += [nn.ReLU(), nn.MaxPool2d(2)]
             c = c_out
         self.encoder = nn.Sequential(*layers)
         self.score = nn.Conv2d(c, num_classes, 1)
@@ -96,6 +100,13 @@ def train(model: nn.Module, images: np.ndarray, masks: np.ndarray, epochs: int =
     x = torch.as_tensor(images).permute(0, 3, 1, 2).contiguous()
     y = torch.as_tensor(masks)
     return fit_arrays(model, x, y, F.cross_entropy, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+
+
+def fit_schedule(model: nn.Module, images: np.ndarray, masks: np.ndarray, schedule, batch_size: int = 16) -> list[float]:
+    """:func:`train` phase by phase: ``schedule`` is a sequence of ``(epochs, lr)``; phase ``i`` uses a
+    fresh Adam and shuffling seed ``i``. Returns the training loss of every epoch of every phase."""
+    return [loss for i, (epochs, lr) in enumerate(schedule)
+            for loss in train(model, images, masks, epochs=epochs, lr=lr, batch_size=batch_size, seed=i)]
 
 
 @torch.no_grad()

@@ -280,6 +280,11 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("gradient penalty", "기울기 페널티", "WGAN-GP: λ(‖∇D(x̂)‖ − 1)² at random mixes x̂ of real and fake, instead of clipping the weights"),
         ("cycle-consistency loss", "순환 일관성 손실", "CycleGAN: translating A→B→A (and B→A→B) must give back the input, ‖F(G(a)) − a‖₁"),
     ],
+    "13_gans/wgan": [
+        ("Lipschitz constraint", "립시츠 조건", "|C(x) − C(y)| ≤ K‖x − y‖: the critic's slope is bounded; with K = 1 its real-minus-fake gap estimates the Wasserstein distance"),
+        ("weight clipping", "가중치 클리핑", "WGAN's way to bound the critic's slope: every weight forced into [−c, c] after each step"),
+        ("n_critic", "비평자 반복 수", "critic steps per generator step (5 in WGAN and WGAN-GP), so that the critic stays near its best"),
+    ],
     "07_training/initialization": [
         ("weight initialization", "가중치 초기화", "how the weights are drawn before training; it sets the scale of activations and gradients"),
         ("Xavier / Glorot initialization", "자비에(글로럿) 초기화", "Var(w) = 2 / (fan_in + fan_out); for tanh, sigmoid and linear layers; Keras's default (uniform)"),

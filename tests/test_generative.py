@@ -320,3 +320,54 @@ def test_gan_checkpoints_load_into_the_course_generator(name, n_classes):
         images = G(torch.randn(20, 32), *((torch.arange(20) % 10,) if n_classes else ()))
     assert images.shape == (20, 1, 16, 16) and images.min() >= -1 and images.max() <= 1
     assert images.std(dim=0).mean() > 0.05, "different z must give different images"
+
+
+def test_keras_cycle_consistency_loss_matches_torch():
+    from coursekit.keras.cyclegan import cycle_consistency_loss as keras_cycle
+    from coursekit.torch.cyclegan import cycle_consistency_loss as torch_cycle
+
+    rng = np.random.default_rng(5)
+    a, b = rng.random((2, 4, 4, 3)).astype("float32"), rng.random((3, 4, 4, 3)).astype("float32")
+    g, f = (lambda x: 2 * x), (lambda x: x - 0.5)
+    expected = torch_cycle(g, f, torch.tensor(a), torch.tensor(b)).item()
+    assert abs(float(keras_cycle(g, f, a, b)) - expected) < 1e-6
+
+
+def test_keras_wgan_losses_clipping_and_penalty_match_torch():
+    from coursekit.keras import wgan as kw
+    from coursekit.torch import wgan as tw
+
+    real, fake = np.array([1.0, 3.0], "float32"), np.array([-2.0, 0.0], "float32")
+    assert float(kw.critic_loss(real, fake)) == tw.critic_loss(torch.tensor(real), torch.tensor(fake)).item()
+    assert float(kw.generator_loss(fake)) == 1.0
+    # a linear critic C(x) = w.x has the gradient w everywhere: the penalty is lambda (||w|| - 1)^2
+    critic = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, use_bias=False)])
+    w = np.array([[0.5], [1.0], [2.0]], "float32")
+    critic.layers[0].kernel.assign(w)
+    x, y = np.random.default_rng(0).standard_normal((2, 6, 3)).astype("float32")
+    expected = 10 * (np.linalg.norm(w) - 1) ** 2
+    assert abs(float(kw.gradient_penalty(critic, x, y, seed=0)) - expected) < 1e-4
+    kw.clip_weights(critic, 0.01)
+    assert np.abs(keras.ops.convert_to_numpy(critic.layers[0].kernel)).max() <= 0.01
+
+
+@pytest.mark.parametrize("clip", [None, 0.01])
+def test_ring_wgans_train_in_both_frameworks(clip):
+    from coursekit.keras import ring_gan as kr
+    from coursekit.torch import ring_gan as tr
+
+    for train in (tr.train_ring_wgan, kr.train_ring_wgan):
+        history = train(epochs=2, steps_per_epoch=3, n_critic=2, clip=clip, n_show=50, seed=1)
+        assert len(history["distance"]) == 2 and history["samples"][1].shape == (50, 2)
+        assert np.all(np.isfinite(history["distance"]))
+    again = tr.train_ring_wgan(epochs=2, steps_per_epoch=3, n_critic=2, clip=clip, n_show=50, seed=1)
+    assert again["distance"] == tr.train_ring_wgan(epochs=2, steps_per_epoch=3, n_critic=2, clip=clip,
+                                                   n_show=50, seed=1)["distance"]
+
+
+def test_keras_ring_gan_is_deterministic():
+    from coursekit.keras.ring_gan import train_ring_gan
+
+    runs = [train_ring_gan(epochs=1, steps_per_epoch=5, lr_d=3e-4, n_show=20, seed=3) for _ in range(2)]
+    assert runs[0]["d_loss"] == runs[1]["d_loss"]
+    np.testing.assert_array_equal(runs[0]["samples"][0], runs[1]["samples"][0])

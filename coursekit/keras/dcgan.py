@@ -1,7 +1,7 @@
 """DCGAN (Radford et al., 2016) in Keras 3, trained by ``fit`` through a custom ``train_step``.
 
 Twin of :mod:`coursekit.torch.dcgan`: the same layers (channels last, ``(n, s, s, 1)``), the
-same initialisation (``N(0, 0.02)``), batch norm with PyTorch's momentum and epsilon, and the same
+same initialisation (``N(0, 0.02^2)``), batch norm with PyTorch's momentum and epsilon, and the same
 losses with the same labels: real = 1, fake = 0 (keras-io's DCGAN example uses the opposite,
 fake = 1; the game is the same with the discriminator's logit negated)::
 

@@ -4,7 +4,7 @@ Twin of :mod:`coursekit.keras.dcgan`; the losses are those of :mod:`coursekit.sc
 (real = 1, fake = 0, as in PyTorch's DCGAN tutorial). The recipe: strided (transposed)
 convolutions instead of pooling, batch norm in both networks (not on the discriminator's input
 layer), ReLU in the generator and tanh on its output, leaky ReLU (slope 0.2) in the
-discriminator, weights drawn from ``N(0, 0.02)``, Adam with ``lr = 2e-4`` and ``beta_1 = 0.5``.
+discriminator, weights drawn from ``N(0, 0.02^2)`` (standard deviation 0.02), Adam with ``lr = 2e-4`` and ``beta_1 = 0.5``.
 For an image side ``s`` (divisible by 4), width ``w`` and a latent code of ``k`` numbers::
 
     Generator      z (n, k) -> Linear -> (n, 2w, s/4, s/4) -> BN, ReLU
@@ -62,8 +62,8 @@ class Discriminator(nn.Module):
 
 
 def init_weights(module: nn.Module) -> None:
-    """DCGAN initialisation: (transposed) convolution and linear weights ``~ N(0, 0.02)``;
-    batch-norm scales ``~ N(1, 0.02)``, shifts 0. Use as ``model.apply(init_weights)``."""
+    """DCGAN initialisation: (transposed) convolution and linear weights ``~ N(0, 0.02^2)``;
+    batch-norm scales ``~ N(1, 0.02^2)``, shifts 0. Use as ``model.apply(init_weights)``."""
     if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
         nn.init.normal_(module.weight, 0.0, 0.02)
         if module.bias is not None:

@@ -126,6 +126,11 @@ def _error(ename: str, evalue: str) -> NotebookNode:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
 
+def _added_by_student(cell: NotebookNode) -> bool:
+    """A cell the student added (coursekit.instructor.layout marks it): it runs in the kernel only."""
+    return bool(cell.metadata.get("coursekit", {}).get("added"))
+
+
 def _is_test(cell: NotebookNode) -> bool:
     meta = cell.metadata.get("nbgrader", {})
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
@@ -244,7 +249,7 @@ class SandboxedExecute(Execute):
                 self._run_test(cell, index)
             else:
                 self._run_in_kernel(cell, index, store_history=True)
-                if not cell.metadata.get("nbgrader", {}).get("solution"):
+                if not cell.metadata.get("nbgrader", {}).get("solution") and not _added_by_student(cell):
                     # instructor code: its own time is not the student's
                     self._run_trusted(cell.source, index, time.monotonic() + self.notebook_timeout)
         except CellTimeoutError:  # interrupted but still busy: it ignores interrupts
@@ -335,7 +340,7 @@ def _imported_modules(nb: NotebookNode) -> list[str]:
 
     modules = set()
     for cell in nb.cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution"):
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution") or _added_by_student(cell):
             continue
         try:
             tree = ast.parse("\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))))

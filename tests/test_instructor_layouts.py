@@ -137,6 +137,9 @@ def lost_metadata(nb):
     nb.cells.insert(3, nbformat.v4.new_code_cell("print('scratch')"))
 
 
+REFERENCE = "from coursekit.scratch.perceptron import Perceptron  # the tests' reference\n"
+
+
 def small_class(root, klass):
     """student -> (expected score, status, text the detail must hold)."""
     answers = solution_answers(MINI, root)
@@ -152,13 +155,15 @@ def small_class(root, klass):
     (two / "perceptron.ipynb").rename(two / "perceptron (1).ipynb")
     write_submission(MINI, two, {DOT: answers[DOT]}, root=root)
     (two / "perceptron.ipynb").rename(two / "perceptron (2).ipynb")
+    write_submission(MINI, klass / "imports_reference", {**answers, UPDATE: REFERENCE + answers[UPDATE]}, root=root)
     (klass / "other_assignment").mkdir()
     shutil.copy(root / course.RELEASE / "02_mlp" / "mlp.ipynb", klass / "other_assignment")
     return {"added_cell": (8, "ok", "1 cells of the student's own"), "edited_text": (8, "ok", ""),
             "lost_metadata": (8, "ok", "1 cells of the student's own"),
             "copy": (8, "ok", "graded perceptron-Copy1.ipynb"),
             "two_filled": (0, "ambiguous", "perceptron (1).ipynb, perceptron (2).ipynb"),
-            "other_assignment": (0, "invalid", "mlp.ipynb is a notebook of 02_mlp")}
+            "other_assignment": (0, "invalid", "mlp.ipynb is a notebook of 02_mlp"),
+            "imports_reference": (2, "ok", "")}  # its answer cell stops at the import: only dot is solved
 
 
 @pytest.mark.slow
@@ -174,3 +179,6 @@ def test_a_small_class_gets_the_right_score_or_a_clear_status(root, tmp_path):
     assert [f for f in results["edited_text"].flags if f.startswith("task text")] == ["task text intro was edited"]
     graded = nbformat.read(tmp_path / "out" / "autograded" / "added_cell" / "perceptron.ipynb", as_version=4)
     assert any(c.source == RELU for c in graded.cells)  # the student's cell is in the graded notebook
+    graded = nbformat.read(tmp_path / "out" / "autograded" / "imports_reference" / "perceptron.ipynb", as_version=4)
+    answer = graded.cells[index_of(graded, UPDATE)]
+    assert "coursekit.scratch.perceptron holds the reference answer of this assignment" in str(answer.outputs)

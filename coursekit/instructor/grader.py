@@ -57,7 +57,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.instructor import course, layout
+from coursekit.instructor import course, layout, reference
 from coursekit.instructor.sandbox import Limits
 
 MAX_ID_LENGTH = 200
@@ -246,7 +246,8 @@ class Ambiguous(Exception):
 # ----------------------------------------------------------------------------- grading one student
 
 def _grade_student(assignment: str, student: str, sources: list[Path], template: Path, limits: Limits,
-                   out: Path, forbidden_imports: tuple[str, ...] = (), known: dict | None = None) -> Result:
+                   out: Path, forbidden_imports: tuple[str, ...] = (), known: dict | None = None,
+                   package: Path | None = None) -> Result:
     """Runs in a worker process: validate, rebuild, autograde in a sandbox, write feedback."""
     result = Result(student)
     releases = {p.name: _read_notebook(p) for p in sorted((template / "release" / assignment).glob("*.ipynb"))}
@@ -292,7 +293,7 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         target.mkdir(parents=True)
         for name, nb in submitted.items():
             nbformat.write(nb, target / name)
-        report = _autograde(course_dir, assignment, internal, limits)
+        report = _autograde(course_dir, assignment, internal, limits, package)
         _collect_scores(result, course_dir, assignment, internal)
         _publish(course_dir, assignment, internal, out, file_name(student))
     except Exception as err:  # noqa: BLE001  (one broken submission must not stop the class)
@@ -319,7 +320,7 @@ def _max_score(template: Path, assignment: str) -> float:
         return float(sum(nb.max_score for nb in gradebook.find_assignment(assignment).notebooks))
 
 
-def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) -> dict:
+def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, package: Path | None = None) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute
@@ -329,7 +330,7 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) 
     config = course.nbgrader_config(course_dir, source_directory="source", release_directory="release",
                                     db_url=f"sqlite:///{course_dir / 'gradebook.db'}")
     kernel_dir = Path(tempfile.mkdtemp(prefix="ck"))  # short: IPC socket paths must stay under 108 bytes
-    sandbox.configure(config, limits, kernel_dir)
+    sandbox.configure(config, limits, kernel_dir, package)
     # nbgrader's own pipeline, with its Execute step replaced by the sandboxed one
     defaults = Autograde.class_traits()["autograde_preprocessors"].default()
     config.Autograde.autograde_preprocessors = [sandbox.SandboxedExecute if p is Execute else p for p in defaults]
@@ -492,7 +493,10 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
                 eta = (time.monotonic() - started) / done * (len(todo) - done)
                 progress(done, len(todo), result, eta)
 
-        jobs = [(s, (assignment, s, folders[s], template, limits, out.resolve(), forbidden, known)) for s in todo]
+        hidden = reference.reference_modules(root / course.SOURCE / assignment, config)
+        package = reference.hidden_package(hidden, workdir / "kernel")
+        jobs = [(s, (assignment, s, folders[s], template, limits, out.resolve(), forbidden, known, package))
+                for s in todo]
         _write_csvs([results[s] for s in order if s in results], assignment, out)
         _run_each(jobs, workers, student_seconds(limits), max_score, record, out.resolve() / LOG)
     return [results[s] for s in order if s in results]

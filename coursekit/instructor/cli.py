@@ -14,6 +14,9 @@
         Train course checkpoint NAME from its recipe and update coursekit/weights/; or verify
         every stored checkpoint against the registry (see coursekit.weights).
 
+    coursekit export moodle|canvas|csv GRADED [--roster FILE] [--out DIR]
+        Grades and feedback in the files Moodle and Canvas import (coursekit.instructor.export).
+
     coursekit merge OUT SHARD_OUT ...
         Join the output folders of `coursekit grade --shard K/N` runs into a new folder OUT.
 """
@@ -101,6 +104,14 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from coursekit.instructor import export
+
+    for path in export.export(args.kind, args.graded, args.out, args.roster, args.canvas_assignment):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="coursekit", description="Instructor tools for the course.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("out", type=Path, metavar="OUT")
     merge.add_argument("shards", type=Path, nargs="+", metavar="SHARD_OUT")
     merge.set_defaults(run=_merge)
+    export = commands.add_parser("export", help="grades for Moodle, Canvas or a plain CSV")
+    export.add_argument("kind", choices=["moodle", "canvas", "csv"])
+    export.add_argument("graded", type=Path, metavar="GRADED", help="an output folder of `coursekit grade`")
+    export.add_argument("--roster", type=Path, metavar="FILE", help="CSV: student_id/participant/canvas_id, "
+                        "name, email, sis_user_id, sis_login_id, section")
+    export.add_argument("--out", type=Path, help="where the files go (default GRADED/export)")
+    export.add_argument("--canvas-assignment", metavar='"NAME (ID)"', help="the Canvas gradebook column")
+    export.set_defaults(run=_export)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

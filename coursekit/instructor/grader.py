@@ -27,6 +27,8 @@ Status of each student (``grades.csv``):
 ``missing``    no notebook of this assignment in the student's folder
 ``invalid``    not a readable notebook, or a notebook of another assignment (named)
 ``ambiguous``  several notebooks of this assignment with different answers (named)
+``needs_manual`` graded automatically; written answers wait for manual grading
+               (``nbgrader formgrader`` in ``OUT/nbgrader``, see :mod:`coursekit.instructor.gradebook`)
 ``error``      the grader itself failed on this submission (see the log)
 =============  ===============================================================
 
@@ -57,7 +59,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.instructor import course, layout, reference
+from coursekit.instructor import course, gradebook, layout, reference
 from coursekit.instructor.sandbox import Limits
 
 MAX_ID_LENGTH = 200
@@ -98,6 +100,7 @@ class Status(str, enum.Enum):
     MISSING = "missing"
     INVALID = "invalid"
     AMBIGUOUS = "ambiguous"
+    NEEDS_MANUAL = "needs_manual"
     ERROR = "error"
 
     def __str__(self) -> str:
@@ -294,8 +297,10 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         for name, nb in submitted.items():
             nbformat.write(nb, target / name)
         report = _autograde(course_dir, assignment, internal, limits, package)
-        _collect_scores(result, course_dir, assignment, internal)
+        manual = _collect_scores(result, course_dir, assignment, internal)
         _publish(course_dir, assignment, internal, out, file_name(student))
+        if (out / gradebook.FOLDER).is_dir():  # for the class gradebook (gradebook.add, in the main process)
+            shutil.copy(course_dir / "gradebook.db", gradebook.partial(out, internal))
     except Exception as err:  # noqa: BLE001  (one broken submission must not stop the class)
         logging.getLogger("coursekit.grade").exception("grading %s failed", student)
         return _fail(result, Status.ERROR, f"{type(err).__name__}: {err}")
@@ -303,7 +308,8 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         shutil.rmtree(course_dir, ignore_errors=True)
     result.status = (Status.TAMPERED if changes else
                      {"timeout": Status.TIMEOUT, "output_limit": Status.OUTPUT_LIMIT}.get(
-                         report["killed"], Status.KERNEL_DIED if report["killed"] else Status.OK))
+                         report["killed"], Status.KERNEL_DIED if report["killed"] else
+                         Status.NEEDS_MANUAL if manual else Status.OK))
     result.detail = "; ".join(changes + [report["killed"] or ""] + notes).strip("; ")
     return result
 
@@ -354,14 +360,17 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, 
     return report
 
 
-def _collect_scores(result: Result, course_dir: Path, assignment: str, student: str) -> None:
+def _collect_scores(result: Result, course_dir: Path, assignment: str, student: str) -> bool:
+    """Fill in the scores from the student's gradebook; whether an answer waits for manual grading."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission(assignment, student)
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as book:
+        submission = book.find_submission(assignment, student)
         result.score = float(submission.score)
         result.max_score = float(submission.max_score)
-        result.tasks = {g.name: (float(g.score), float(g.max_score)) for nb in submission.notebooks for g in nb.grades}
+        grades = [g for nb in submission.notebooks for g in nb.grades]
+        result.tasks = {g.name: (float(g.score), float(g.max_score)) for g in grades}
+        return any(g.needs_manual_grade for g in grades)
 
 
 def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder: str) -> None:
@@ -478,6 +487,7 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
             template = _template(assignment, root, workdir)
             known = _known_releases(assignment, template, root)
         max_score = _max_score(template, assignment)
+        gradebook.start(out, template, assignment, fresh=not earlier)
         results: dict[str, Result] = {s: r for s, r in earlier.items() if s not in todo}
         order = list(folders) + [s for s in earlier if s not in folders]
         for student in todo:  # a regraded student's old files go first (coursekit wrote them)
@@ -487,6 +497,9 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
 
         def record(result: Result) -> None:
             results[result.student_id] = result
+            graded = out / "autograded" / file_name(result.student_id)
+            gradebook.add(out, assignment, _internal_id(result.student_id), result.student_id,
+                          graded if result.status not in (Status.MISSING, Status.INVALID, Status.AMBIGUOUS) else None)
             _write_csvs([results[s] for s in order if s in results], assignment, out)
             if progress is not None:
                 done = sum(s in results for s in todo)
@@ -505,7 +518,7 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
 MARKER = ".coursekit-graded"  #: the file that makes a folder a coursekit output (it names the assignment)
 LOG = "grading.log"           #: what nbgrader, the frameworks and the kernels printed
 #: everything coursekit writes into an output folder: the only names it ever deletes there
-OUTPUTS = ("grades.csv", "tasks.csv", "details.json", LOG, "similarity.csv", "gradebook.db", "autograded",
+OUTPUTS = ("grades.csv", "tasks.csv", "details.json", LOG, "similarity.csv", gradebook.FOLDER, "autograded",
            "feedback", MARKER)
 
 
@@ -629,6 +642,7 @@ def merge(outputs: list[Path], out: Path) -> int:
         for kind in ("autograded", "feedback"):
             if (folder / kind).is_dir():
                 shutil.copytree(folder / kind, out / kind, dirs_exist_ok=True)
+    gradebook.join(out, outputs)
     assignment = assignments.pop() if assignments else ""
     (out / MARKER).write_text(json.dumps({"assignment": assignment}) + "\n", encoding="utf-8")
     _write_csvs([results[s] for s in sorted(results)], assignment, out)

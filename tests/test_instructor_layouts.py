@@ -182,3 +182,6 @@ def test_a_small_class_gets_the_right_score_or_a_clear_status(root, tmp_path):
     graded = nbformat.read(tmp_path / "out" / "autograded" / "imports_reference" / "perceptron.ipynb", as_version=4)
     answer = graded.cells[index_of(graded, UPDATE)]
     assert "coursekit.scratch.perceptron holds the reference answer of this assignment" in str(answer.outputs)
+    page = (tmp_path / "out" / "feedback" / "added_cell" / "perceptron.html").read_text(encoding="utf-8")
+    assert "cdnjs" not in page and "student <code>added_cell</code>" in page
+    assert '<a href="#test_dot">test_dot</a>' in page

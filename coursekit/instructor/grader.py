@@ -40,7 +40,6 @@ every graded task), ``autograded/<student>/<notebook>.ipynb`` and
 
 from __future__ import annotations
 
-import copy
 import csv
 import enum
 import hashlib
@@ -60,6 +59,8 @@ from pathlib import Path
 import nbformat
 
 from coursekit.instructor import course, gradebook, layout, reference
+from coursekit.instructor import feedback as feedback_page
+from coursekit.instructor.feedback import for_students
 from coursekit.instructor.sandbox import Limits
 
 MAX_ID_LENGTH = 200
@@ -298,7 +299,7 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
             nbformat.write(nb, target / name)
         report = _autograde(course_dir, assignment, internal, limits, package)
         manual = _collect_scores(result, course_dir, assignment, internal)
-        _publish(course_dir, assignment, internal, out, file_name(student))
+        _publish(course_dir, assignment, internal, out, file_name(student), student)
         if (out / gradebook.FOLDER).is_dir():  # for the class gradebook (gradebook.add, in the main process)
             shutil.copy(course_dir / "gradebook.db", gradebook.partial(out, internal))
     except Exception as err:  # noqa: BLE001  (one broken submission must not stop the class)
@@ -373,8 +374,9 @@ def _collect_scores(result: Result, course_dir: Path, assignment: str, student: 
         return any(g.needs_manual_grade for g in grades)
 
 
-def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder: str) -> None:
-    """Write nbgrader's feedback HTML, then copy it and the autograded notebooks to ``out``."""
+def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder: str, student_id: str = "") -> None:
+    """Write nbgrader's feedback HTML, then copy it and the autograded notebooks to ``out``
+    (:mod:`coursekit.instructor.feedback` makes the pages)."""
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
 
@@ -391,25 +393,12 @@ def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder:
     converter.start()
     feedback = course_dir / "feedback" / student / assignment
     if feedback.is_dir():
+        mathjax = f"../{MATHJAX}/{feedback_page.MATHJAX_FILES[0]}" \
+            if (out / "feedback" / MATHJAX / feedback_page.MATHJAX_FILES[0]).is_file() else None
+        for page in feedback.glob("*.html"):
+            page.write_text(feedback_page.finish_page(page.read_text(encoding="utf-8"), student_id or student,
+                                                      assignment, mathjax), encoding="utf-8")
         shutil.copytree(feedback, out / "feedback" / folder, dirs_exist_ok=True)
-
-
-HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
-SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
-
-
-def for_students(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The graded notebook as its feedback page shows it: hidden tests removed, outputs only as text
-    and pictures (no HTML, JavaScript, SVG or Markdown from the student's kernel)."""
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.source = HIDDEN_TESTS.sub("# (hidden tests: not shown)\n", cell.source)
-        for output in cell.outputs:
-            if "data" in output:
-                output.data = {k: v for k, v in output.data.items() if k in SAFE_MIME}
-                output.metadata = {}
-    return nb
 
 
 # ----------------------------------------------------------------------------- the class
@@ -488,6 +477,7 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
             known = _known_releases(assignment, template, root)
         max_score = _max_score(template, assignment)
         gradebook.start(out, template, assignment, fresh=not earlier)
+        feedback_page.install_mathjax(out / "feedback", MATHJAX)
         results: dict[str, Result] = {s: r for s, r in earlier.items() if s not in todo}
         order = list(folders) + [s for s in earlier if s not in folders]
         for student in todo:  # a regraded student's old files go first (coursekit wrote them)
@@ -517,6 +507,7 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
 
 MARKER = ".coursekit-graded"  #: the file that makes a folder a coursekit output (it names the assignment)
 LOG = "grading.log"           #: what nbgrader, the frameworks and the kernels printed
+MATHJAX = "_mathjax"          #: MathJax for the feedback pages, in feedback/ (no student folder starts with _)
 #: everything coursekit writes into an output folder: the only names it ever deletes there
 OUTPUTS = ("grades.csv", "tasks.csv", "details.json", LOG, "similarity.csv", gradebook.FOLDER, "autograded",
            "feedback", MARKER)

@@ -58,7 +58,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.instructor import course, gradebook, layout, reference
+from coursekit.instructor import course, gradebook, layout, reference, similarity
 from coursekit.instructor import feedback as feedback_page
 from coursekit.instructor.feedback import for_students
 from coursekit.instructor.sandbox import Limits
@@ -502,6 +502,13 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
                 for s in todo]
         _write_csvs([results[s] for s in order if s in results], assignment, out)
         _run_each(jobs, workers, student_seconds(limits), max_score, record, out.resolve() / LOG)
+        try:  # for review only: never stops a class
+            similarity.report(out, root / course.SOURCE / assignment)
+        except Exception:  # noqa: BLE001
+            with open(out / LOG, "a", encoding="utf-8") as log:
+                import traceback
+
+                log.write("similarity.csv failed:\n" + traceback.format_exc())
     return [results[s] for s in order if s in results]
 
 

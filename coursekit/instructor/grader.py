@@ -455,20 +455,19 @@ def grade(assignment: str, submissions: Path, out: Path | None = None, workers: 
     forbidden = tuple(config.get("forbidden_imports", []))
     out = Path(out or root / "graded" / assignment)
     workers = workers or int(config.get("workers", 0)) or os.cpu_count() or 1
-    earlier = _open_output(out, assignment, keep=bool(students) or resume)
-    check_sandbox(limits)
+    if shard is not None and not 1 <= shard[0] <= shard[1]:
+        raise course.CourseError(f"--shard {shard[0]}/{shard[1]}: K must be between 1 and N")
     with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
         workdir = Path(tmp)
         folders = student_folders(Path(submissions), workdir)
         if shard is not None:
-            k, n = shard
-            if not 1 <= k <= n:
-                raise course.CourseError(f"--shard {k}/{n}: K must be between 1 and N")
-            folders = {s: f for s, f in folders.items() if shard_of(s, n) == k}
+            folders = {s: f for s, f in folders.items() if shard_of(s, shard[1]) == shard[0]}
+        unknown = [s for s in students or [] if s not in folders]
+        if unknown:
+            raise course.CourseError(f"no such student in {submissions}: {', '.join(unknown)}")
+        earlier = _open_output(out, assignment, keep=bool(students) or resume)  # (nothing changed before)
+        check_sandbox(limits)
         if students:
-            unknown = [s for s in students if s not in folders]
-            if unknown:
-                raise course.CourseError(f"no such student in {submissions}: {', '.join(unknown)}")
             todo = list(students)
         else:
             todo = [s for s in folders if not (resume and s in earlier and earlier[s].status != Status.ERROR)]

@@ -343,11 +343,11 @@ def tamper(nb) -> None:
             continue
         if meta.get("grade_id") == "test_perceptron_update":
             cell.source, meta["points"] = "pass", 100
-        cells.append(cell)
-        if meta.get("grade_id") == UPDATE:
-            duplicate = nbformat.from_dict(cell)
+        if meta.get("grade_id") == UPDATE:  # before the answer: nbgrader grades the last copy
+            duplicate = nbformat.from_dict(copy.deepcopy(cell))
             duplicate.source = "def perceptron_update(w, b, x, y, lr=1.0):\n    return w, b"
             cells.append(duplicate)
+        cells.append(cell)
     nb.cells = cells
 
 

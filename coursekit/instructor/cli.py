@@ -4,16 +4,21 @@
         Regenerate the student versions in exercises/ from solutions/ (all by default).
         --check changes nothing and exits 1, naming every file that is out of sync.
 
-    coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--shard K/N] [limits]
+    coursekit grade ASSIGNMENT SUBMISSIONS [--out DIR] [--workers N] [--shard K/N]
+                    [--student ID ...] [--resume] [limits]
         Grade a class (a folder or .zip of SUBMISSIONS/<student_id>/<notebook>.ipynb) in a
-        sandbox; see coursekit.instructor.grader for the outputs and the status words.
+        sandbox; see coursekit.instructor.grader for the outputs and the status words. One line
+        per student as it finishes; exit status 1 when the grader failed on any student.
 
     coursekit weights build NAME ... | coursekit weights check
         Train course checkpoint NAME from its recipe and update coursekit/weights/; or verify
         every stored checkpoint against the registry (see coursekit.weights).
 
+    coursekit export moodle|canvas|csv GRADED [--roster FILE] [--out DIR]
+        Grades and feedback in the files Moodle and Canvas import (coursekit.instructor.export).
+
     coursekit merge OUT SHARD_OUT ...
-        Join the output folders of `coursekit grade --shard K/N` runs into one.
+        Join the output folders of `coursekit grade --shard K/N` runs into a new folder OUT.
 """
 
 from __future__ import annotations
@@ -52,17 +57,34 @@ def _grade(args: argparse.Namespace) -> int:
         except ValueError:
             raise course.CourseError(f"--shard {args.shard}: expected K/N, e.g. 1/4") from None
         shard = (k, n)
-    results = grader.grade(args.assignment, args.submissions, args.out, args.workers, overrides=overrides,
-                           shard=shard)
+    out = args.out or course.ROOT / "graded" / args.assignment
+    width = 12
+
+    def progress(done: int, total: int, r, eta: float) -> None:
+        print(f"[{done:>{len(str(total))}}/{total}] {r.student_id:<{width}}  {r.score:5g} / {r.max_score:g}  "
+              f"{str(r.status):<12} {r.seconds:6.1f} s   ETA {_duration(eta)}  {r.detail[:100]}", flush=True)
+
+    print(f"grading {args.assignment} into {out} (chatter in {out / grader.LOG})", flush=True)
+    results = grader.grade(args.assignment, args.submissions, out, args.workers, overrides=overrides,
+                           shard=shard, students=args.student, resume=args.resume, progress=progress)
     if not results:
         print(f"no student of {args.assignment} in this shard")
         return 0
-    out = args.out or course.ROOT / "graded" / args.assignment
-    width = max(len(r.student_id) for r in results)
+    counts = {}
     for r in results:
-        print(f"{r.student_id:<{width}}  {r.score:5g} / {r.max_score:g}  {r.status:<12} {r.detail}")
-    print(f"graded {len(results)} submissions of {args.assignment}: {out}/grades.csv")
+        counts[str(r.status)] = counts.get(str(r.status), 0) + 1
+    print(f"graded {len(results)} submissions of {args.assignment}: {out}/grades.csv  ("
+          + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) + ")")
+    errors = [r.student_id for r in results if r.status == grader.Status.ERROR]
+    if errors:
+        print(f"coursekit: the grader failed on {len(errors)} students ({', '.join(errors[:10])}): "
+              f"see {out / grader.LOG}; regrade them with --student ID", file=sys.stderr)
+        return 1
     return 0
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min"
 
 
 def _weights(args: argparse.Namespace) -> int:
@@ -79,6 +101,14 @@ def _merge(args: argparse.Namespace) -> int:
     from coursekit.instructor import grader
 
     print(f"merged {grader.merge(args.shards, args.out)} students into {args.out}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from coursekit.instructor import export
+
+    for path in export.export(args.kind, args.graded, args.out, args.roster, args.canvas_assignment):
+        print(f"wrote {path}")
     return 0
 
 
@@ -101,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         grade.add_argument(f"--{f.name.replace('_', '-')}", dest=f.name, type=int, default=None,
                            help=f"limit: {f.name.replace('_', ' ')} (default: grading.toml, else {f.default})")
     grade.add_argument("--shard", metavar="K/N", help="grade only share K of N of the class (see `coursekit merge`)")
+    grade.add_argument("--student", action="append", metavar="ID",
+                       help="regrade only this student (repeatable) into the existing output folder")
+    grade.add_argument("--resume", action="store_true",
+                       help="grade only the students the output folder does not hold yet (or that ended in error)")
     grade.set_defaults(run=_grade)
     weights = commands.add_parser("weights", help="build or check the course checkpoints")
     weights_actions = weights.add_subparsers(dest="action", required=True)
@@ -112,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     merge.add_argument("out", type=Path, metavar="OUT")
     merge.add_argument("shards", type=Path, nargs="+", metavar="SHARD_OUT")
     merge.set_defaults(run=_merge)
+    export = commands.add_parser("export", help="grades for Moodle, Canvas or a plain CSV")
+    export.add_argument("kind", choices=["moodle", "canvas", "csv"])
+    export.add_argument("graded", type=Path, metavar="GRADED", help="an output folder of `coursekit grade`")
+    export.add_argument("--roster", type=Path, metavar="FILE", help="CSV: student_id/participant/canvas_id, "
+                        "name, email, sis_user_id, sis_login_id, section")
+    export.add_argument("--out", type=Path, help="where the files go (default GRADED/export)")
+    export.add_argument("--canvas-assignment", metavar='"NAME (ID)"', help="the Canvas gradebook column")
+    export.set_defaults(run=_export)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -20,6 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "solutions"
 RELEASE = "exercises"
@@ -52,6 +54,7 @@ def settings(assignment: str, root: Path = ROOT) -> dict:
 
         workers = 2                                        # submissions graded at once
         forbidden_imports = ["coursekit.scratch.perceptron"]   # flagged for review, not scored
+        reference_modules = ["coursekit.scratch.perceptron"]   # hidden from the kernel (default: derived)
         [limits]                                           # any field of coursekit.instructor.sandbox.Limits
         cell_seconds = 300
         notebook_seconds = 1200
@@ -65,10 +68,45 @@ def settings(assignment: str, root: Path = ROOT) -> dict:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise CourseError(f"{path}: {err}") from None
-    unknown = set(data) - {"workers", "forbidden_imports", "limits"}
-    if unknown:
-        raise CourseError(f"{path}: unknown settings {', '.join(sorted(unknown))}")
+    problems = _setting_problems(data)
+    if problems:
+        raise CourseError(f"{path}: " + "; ".join(problems))
     return data
+
+
+def _setting_problems(data: dict) -> list[str]:
+    """What is wrong with the settings ``data`` (see :func:`settings`), in words."""
+    from dataclasses import fields
+
+    from coursekit.instructor.sandbox import Limits
+
+    def strings(value) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+    def count(value) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+    problems = []
+    unknown = set(data) - {"workers", "forbidden_imports", "reference_modules", "limits"}
+    if unknown:
+        problems.append(f"unknown settings {', '.join(sorted(unknown))}")
+    if "workers" in data and not count(data["workers"]):
+        problems.append(f"workers = {data['workers']!r}: expected a whole number of at least 1, e.g. workers = 2")
+    for key in ("forbidden_imports", "reference_modules"):
+        if key in data and not strings(data[key]):
+            problems.append(f"{key} = {data[key]!r}: expected a list of module names, "
+                            f'e.g. {key} = ["coursekit.scratch.mlp"]')
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        problems.append("limits: expected a [limits] table")
+        limits = {}
+    known = {f.name for f in fields(Limits)}
+    for key, value in limits.items():
+        if key not in known:
+            problems.append(f"unknown limit {key} (known: {', '.join(sorted(known))})")
+        elif not count(value):
+            problems.append(f"limits.{key} = {value!r}: expected a whole number of at least 1")
+    return problems
 
 
 def nbgrader_config(root: Path, **directories: str):
@@ -98,6 +136,10 @@ def generate(assignment: str, destination: Path, root: Path = ROOT) -> Path:
     converter = GenerateAssignment(coursedir=coursedir, config=config)
     converter.force = True
     converter.start()
+    from coursekit.instructor import layout
+
+    for path in sorted((destination / assignment).glob("*.ipynb")):  # the notebook says whose it is
+        nbformat.write(layout.mark(nbformat.read(path, as_version=4), assignment), path)
     return destination / assignment
 
 

@@ -7,22 +7,28 @@ gradebook (so workers never share a database), by nbgrader's ``Autograde``
 converter running the kernel in the sandbox of :mod:`coursekit.instructor.sandbox`.
 
 Before nbgrader sees a notebook, the pipeline rebuilds it from the *instructor's*
-release: every cell comes from there, and only the answers in solution cells
-(matched by nbgrader cell id) come from the student. Deleting, duplicating,
-editing or re-pointing test cells therefore changes nothing but the status.
+release (:mod:`coursekit.instructor.layout`): every test and instructor cell comes
+from there; the answers in solution cells and the cells the student added (run where
+they stand, in the kernel only) come from the student. Deleting, duplicating, editing
+or re-pointing test cells therefore changes nothing but the status; an edited task
+text is only a flag. Of several notebooks of the assignment in one folder, the one
+whose answers are filled is graded.
 
 Status of each student (``grades.csv``):
 
 =============  ===============================================================
 ``ok``         graded normally
-``tampered``   graded, but the submission changed read-only or test cells
-               (ignored: every cell but the answers comes from the release)
+``tampered``   graded, but the submission changed test cells or the instructor's
+               code cells (ignored: they come from the release)
 ``timeout``    the notebook ran out of time; tasks finished before count
 ``kernel_died`` the kernel died (crash, ``os._exit``, a kill, the memory cap);
                tasks finished before count
 ``output_limit`` the notebook printed more than allowed; tasks finished before count
 ``missing``    no notebook of this assignment in the student's folder
-``invalid``    not a readable notebook, or a notebook of another assignment
+``invalid``    not a readable notebook, or a notebook of another assignment (named)
+``ambiguous``  several notebooks of this assignment with different answers (named)
+``needs_manual`` graded automatically; written answers wait for manual grading
+               (``nbgrader formgrader`` in ``OUT/nbgrader``, see :mod:`coursekit.instructor.gradebook`)
 ``error``      the grader itself failed on this submission (see the log)
 =============  ===============================================================
 
@@ -34,7 +40,6 @@ every graded task), ``autograded/<student>/<notebook>.ipynb`` and
 
 from __future__ import annotations
 
-import copy
 import csv
 import enum
 import hashlib
@@ -53,7 +58,9 @@ from pathlib import Path
 
 import nbformat
 
-from coursekit.instructor import course
+from coursekit.instructor import course, gradebook, layout, reference, similarity
+from coursekit.instructor import feedback as feedback_page
+from coursekit.instructor.feedback import for_students
 from coursekit.instructor.sandbox import Limits
 
 MAX_ID_LENGTH = 200
@@ -93,6 +100,8 @@ class Status(str, enum.Enum):
     OUTPUT_LIMIT = "output_limit"
     MISSING = "missing"
     INVALID = "invalid"
+    AMBIGUOUS = "ambiguous"
+    NEEDS_MANUAL = "needs_manual"
     ERROR = "error"
 
     def __str__(self) -> str:
@@ -110,6 +119,7 @@ class Result:
     detail: str = ""
     tasks: dict[str, tuple[float, float]] = field(default_factory=dict)  # grade id -> (score, max)
     flags: list[str] = field(default_factory=list)  # constructs for review (coursekit.instructor.flags)
+    seconds: float = 0.0  # wall time of this student's grading
 
 
 # ----------------------------------------------------------------------------- reading the class
@@ -196,84 +206,57 @@ def _read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _cells_by_id(nb) -> dict[str, list]:
-    cells: dict[str, list] = {}
-    for cell in nb.cells:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id:
-            cells.setdefault(grade_id, []).append(cell)
-    return cells
+def _choose(assignment: str, name: str, release, read: dict, known: dict[str, list[list[str]]]):
+    """The notebook of ``read`` (path -> notebook or the error reading it) to grade for the release
+    notebook ``name``, rebuilt (see :mod:`coursekit.instructor.layout`), and a note for the instructor.
 
-
-def _match(cell, index: int, release_code: list, theirs_code: list, theirs: dict) -> list:
-    """The student's cells for one release cell: by nbgrader grade id, then cell id, then position."""
-    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-    if grade_id in theirs:
-        return theirs[grade_id]
-    same_id = [c for c in theirs_code if cell.get("id") and c.get("id") == cell.get("id")]
-    if same_id:
-        return same_id
-    if len(theirs_code) == len(release_code):
-        candidate = theirs_code[index]
-        if not candidate.metadata.get("nbgrader", {}).get("grade_id"):
-            return [candidate]
-    return []
-
-
-def rebuild(release: nbformat.NotebookNode, submitted: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, list[str]]:
-    """The release notebook with the student's answers in its solution cells.
-
-    A solution cell is found by its nbgrader grade id; one that lost its nbgrader metadata, by its
-    cell id, then by its position among the code cells.
-
-    Returns:
-        the notebook to grade, and what the student changed that they must not
-        have (empty when nothing).
+    Raises:
+        Invalid: no readable notebook of this assignment (the message names what was handed in);
+        Ambiguous: two candidates with different answers filled.
     """
-    theirs = _cells_by_id(submitted)
-    theirs_code = [c for c in submitted.cells if c.cell_type == "code"]
-    rebuilt = copy.deepcopy(release)
-    release_code = [c for c in rebuilt.cells if c.cell_type == "code"]
-    changes = []
-    for cell in rebuilt.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        grade_id = meta.get("grade_id")
-        if not grade_id:
-            continue
-        index = release_code.index(cell) if cell in release_code else -1
-        matches = _match(cell, index, release_code, theirs_code, theirs) if cell.cell_type == "code" \
-            else theirs.get(grade_id, [])
-        if len(matches) > 1:
-            changes.append(f"cell {grade_id} appears {len(matches)} times")
-        if meta.get("solution"):
-            if matches:
-                cell.source = matches[0].source
-            continue
-        if not matches:
-            if not any(c.source.rstrip() == cell.source.rstrip() for c in submitted.cells):
-                changes.append(f"cell {grade_id} was deleted")
-        elif matches[0].source.rstrip() != cell.source.rstrip():
-            changes.append(f"read-only cell {grade_id} was edited")
-        elif matches[0].metadata.get("nbgrader", {}).get("points", meta.get("points")) != meta.get("points"):
-            changes.append(f"the points of cell {grade_id} were changed")
-    return rebuilt, changes
+    from coursekit.instructor import layout
+
+    notebooks = {p: nb for p, nb in read.items() if not isinstance(nb, Exception)}
+    owners = {p: layout.identify(nb, assignment, known) for p, nb in notebooks.items()}
+    candidates = [p for p in notebooks if owners[p] == assignment]
+    if len(known.get(assignment, [])) > 1:  # several notebooks: the one whose text this is
+        texts = layout.read_only_texts(release)
+        candidates = [p for p in candidates if layout.similarity(texts, notebooks[p]) >= max(
+            layout.similarity(t, notebooks[p]) for t in known[assignment])]
+    if not candidates:
+        others = [f"{p.name} is a notebook of {owners[p]}" for p in notebooks if owners[p]]
+        broken = [f"{p.name} is not a valid notebook: {str(err)[:200]}" for p, err in read.items()
+                  if isinstance(err, Exception)]
+        reasons = others + broken or [f"{p.name} is not a notebook of {assignment}" for p in notebooks]
+        raise Invalid(f"{'; '.join(reasons)}, not of {assignment}" if others else "; ".join(reasons))
+    rebuilt = {p: layout.rebuild(release, notebooks[p]) for p in candidates}
+    most = max(len(r.filled) for r in rebuilt.values())
+    best = [p for p in candidates if len(rebuilt[p].filled) == most]
+    answers = {tuple(c.source for c in rebuilt[p].nb.cells) for p in best}
+    if most and len(answers) > 1:
+        raise Ambiguous(f"{len(best)} notebooks with different answers: {', '.join(p.name for p in best)}")
+    chosen = next((p for p in best if p.name == name), best[0])
+    note = ""
+    if len(candidates) > 1:
+        note = f"graded {chosen.name} ({most} answers filled; also handed in: " + ", ".join(
+            p.name for p in candidates if p != chosen) + ")"
+    return rebuilt[chosen], note
 
 
-def _is_assignment_notebook(release: nbformat.NotebookNode, theirs: nbformat.NotebookNode) -> bool:
-    solutions = [c for c in release.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    grade_ids = {c.metadata["nbgrader"]["grade_id"] for c in solutions}
-    cell_ids = {c.get("id") for c in solutions} - {None}
-    return bool(grade_ids & set(_cells_by_id(theirs)) or cell_ids & {c.get("id") for c in theirs.cells})
+class Ambiguous(Exception):
+    """Several candidate notebooks with different answers (its message names them)."""
 
 
 # ----------------------------------------------------------------------------- grading one student
 
 def _grade_student(assignment: str, student: str, sources: list[Path], template: Path, limits: Limits,
-                   out: Path, forbidden_imports: tuple[str, ...] = ()) -> Result:
+                   out: Path, forbidden_imports: tuple[str, ...] = (), known: dict | None = None,
+                   package: Path | None = None) -> Result:
     """Runs in a worker process: validate, rebuild, autograde in a sandbox, write feedback."""
     result = Result(student)
     releases = {p.name: _read_notebook(p) for p in sorted((template / "release" / assignment).glob("*.ipynb"))}
     result.max_score = _max_score(template, assignment)
+    known = known or {assignment: [layout.read_only_texts(nb) for nb in releases.values()]}
     if not student.strip() or len(student) > MAX_ID_LENGTH or "/" in student or "\0" in student:
         return _fail(result, Status.INVALID, f"{student!r} is not a valid student id")
     try:
@@ -286,26 +269,23 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
                 read[path] = _read_notebook(path)
             except Exception as err:  # noqa: BLE001  (any unreadable file is the student's problem, not ours)
                 read[path] = err
-        submitted, changes = {}, []
+        submitted, changes, notes = {}, [], []
         for name, release in releases.items():
-            candidates = [p for p in read if p.name == name] or [
-                p for p in read if p.name.endswith(name) or len(releases) == 1 and len(read) == 1]
-            if not candidates:
-                return _fail(result, Status.MISSING, f"{name} is missing")
-            path = candidates[0]
-            theirs = read[path]
-            if isinstance(theirs, Exception):
-                raise Invalid(f"{path.name} is not a valid notebook: {str(theirs)[:200]}")
-            if not _is_assignment_notebook(release, theirs):
-                raise Invalid(f"{path.name} is not a notebook of {assignment}")
-            submitted[name], problems = rebuild(release, theirs)
-            changes += problems
+            rebuilt, note = _choose(assignment, name, release, read, known)
+            submitted[name] = rebuilt.nb
+            changes += rebuilt.tampering
+            result.flags += rebuilt.flags
+            notes += [note] if note else []
+            if rebuilt.added:
+                notes.append(f"{rebuilt.added} cells of the student's own graded where they stand")
         from coursekit.instructor.flags import flags
 
-        result.flags = flags([c.source for nb in submitted.values() for c in nb.cells
-                              if c.metadata.get("nbgrader", {}).get("solution")], list(forbidden_imports))
+        result.flags += flags([c.source for nb in submitted.values() for c in nb.cells
+                               if c.metadata.get("nbgrader", {}).get("solution")], list(forbidden_imports))
     except Invalid as err:
         return _fail(result, Status.INVALID, str(err))
+    except Ambiguous as err:
+        return _fail(result, Status.AMBIGUOUS, str(err))
     except OSError as err:
         return _fail(result, Status.INVALID, f"unreadable: {err.strerror}")
 
@@ -317,9 +297,11 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         target.mkdir(parents=True)
         for name, nb in submitted.items():
             nbformat.write(nb, target / name)
-        report = _autograde(course_dir, assignment, internal, limits)
-        _collect_scores(result, course_dir, assignment, internal)
-        _publish(course_dir, assignment, internal, out, file_name(student))
+        report = _autograde(course_dir, assignment, internal, limits, package)
+        manual = _collect_scores(result, course_dir, assignment, internal)
+        _publish(course_dir, assignment, internal, out, file_name(student), student)
+        if (out / gradebook.FOLDER).is_dir():  # for the class gradebook (gradebook.add, in the main process)
+            shutil.copy(course_dir / "gradebook.db", gradebook.partial(out, internal))
     except Exception as err:  # noqa: BLE001  (one broken submission must not stop the class)
         logging.getLogger("coursekit.grade").exception("grading %s failed", student)
         return _fail(result, Status.ERROR, f"{type(err).__name__}: {err}")
@@ -327,8 +309,9 @@ def _grade_student(assignment: str, student: str, sources: list[Path], template:
         shutil.rmtree(course_dir, ignore_errors=True)
     result.status = (Status.TAMPERED if changes else
                      {"timeout": Status.TIMEOUT, "output_limit": Status.OUTPUT_LIMIT}.get(
-                         report["killed"], Status.KERNEL_DIED if report["killed"] else Status.OK))
-    result.detail = "; ".join(changes) or (report["killed"] or "")
+                         report["killed"], Status.KERNEL_DIED if report["killed"] else
+                         Status.NEEDS_MANUAL if manual else Status.OK))
+    result.detail = "; ".join(changes + [report["killed"] or ""] + notes).strip("; ")
     return result
 
 
@@ -344,7 +327,7 @@ def _max_score(template: Path, assignment: str) -> float:
         return float(sum(nb.max_score for nb in gradebook.find_assignment(assignment).notebooks))
 
 
-def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) -> dict:
+def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits, package: Path | None = None) -> dict:
     from nbgrader.converters import Autograde
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.preprocessors import Execute
@@ -354,7 +337,7 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) 
     config = course.nbgrader_config(course_dir, source_directory="source", release_directory="release",
                                     db_url=f"sqlite:///{course_dir / 'gradebook.db'}")
     kernel_dir = Path(tempfile.mkdtemp(prefix="ck"))  # short: IPC socket paths must stay under 108 bytes
-    sandbox.configure(config, limits, kernel_dir)
+    sandbox.configure(config, limits, kernel_dir, package)
     # nbgrader's own pipeline, with its Execute step replaced by the sandboxed one
     defaults = Autograde.class_traits()["autograde_preprocessors"].default()
     config.Autograde.autograde_preprocessors = [sandbox.SandboxedExecute if p is Execute else p for p in defaults]
@@ -378,18 +361,22 @@ def _autograde(course_dir: Path, assignment: str, student: str, limits: Limits) 
     return report
 
 
-def _collect_scores(result: Result, course_dir: Path, assignment: str, student: str) -> None:
+def _collect_scores(result: Result, course_dir: Path, assignment: str, student: str) -> bool:
+    """Fill in the scores from the student's gradebook; whether an answer waits for manual grading."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission(assignment, student)
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as book:
+        submission = book.find_submission(assignment, student)
         result.score = float(submission.score)
         result.max_score = float(submission.max_score)
-        result.tasks = {g.name: (float(g.score), float(g.max_score)) for nb in submission.notebooks for g in nb.grades}
+        grades = [g for nb in submission.notebooks for g in nb.grades]
+        result.tasks = {g.name: (float(g.score), float(g.max_score)) for g in grades}
+        return any(g.needs_manual_grade for g in grades)
 
 
-def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder: str) -> None:
-    """Write nbgrader's feedback HTML, then copy it and the autograded notebooks to ``out``."""
+def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder: str, student_id: str = "") -> None:
+    """Write nbgrader's feedback HTML, then copy it and the autograded notebooks to ``out``
+    (:mod:`coursekit.instructor.feedback` makes the pages)."""
     from nbgrader.converters import GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
 
@@ -406,25 +393,12 @@ def _publish(course_dir: Path, assignment: str, student: str, out: Path, folder:
     converter.start()
     feedback = course_dir / "feedback" / student / assignment
     if feedback.is_dir():
+        mathjax = f"../{MATHJAX}/{feedback_page.MATHJAX_FILES[0]}" \
+            if (out / "feedback" / MATHJAX / feedback_page.MATHJAX_FILES[0]).is_file() else None
+        for page in feedback.glob("*.html"):
+            page.write_text(feedback_page.finish_page(page.read_text(encoding="utf-8"), student_id or student,
+                                                      assignment, mathjax), encoding="utf-8")
         shutil.copytree(feedback, out / "feedback" / folder, dirs_exist_ok=True)
-
-
-HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
-SAFE_MIME = ("text/plain", "image/png", "image/jpeg")
-
-
-def for_students(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The graded notebook as its feedback page shows it: hidden tests removed, outputs only as text
-    and pictures (no HTML, JavaScript, SVG or Markdown from the student's kernel)."""
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        cell.source = HIDDEN_TESTS.sub("# (hidden tests: not shown)\n", cell.source)
-        for output in cell.outputs:
-            if "data" in output:
-                output.data = {k: v for k, v in output.data.items() if k in SAFE_MIME}
-                output.metadata = {}
-    return nb
 
 
 # ----------------------------------------------------------------------------- the class
@@ -444,52 +418,193 @@ def _template(assignment: str, root: Path, workdir: Path) -> Path:
     return template
 
 
+def _known_releases(assignment: str, template: Path, root: Path) -> dict[str, list[list[str]]]:
+    """assignment -> the read-only texts of each of its released notebooks (to recognise a notebook by
+    content): this assignment's from the grader's release, the others' from ``exercises/``."""
+    known = {}
+    for name in course.assignments(root):
+        folder = template / "release" / name if name == assignment else root / course.RELEASE / name
+        known[name] = [layout.read_only_texts(nbformat.read(p, as_version=4)) for p in sorted(folder.glob("*.ipynb"))]
+    return known
+
+
 def grade(assignment: str, submissions: Path, out: Path | None = None, workers: int | None = None,
           limits: Limits | None = None, root: Path = course.ROOT, overrides: dict | None = None,
-          shard: tuple[int, int] | None = None) -> list[Result]:
+          shard: tuple[int, int] | None = None, students: list[str] | None = None, resume: bool = False,
+          progress=None) -> list[Result]:
     """Grade every student of ``submissions``; write the CSVs, notebooks and feedback into ``out``.
 
     ``limits`` default to the assignment's ``grading.toml`` (:func:`coursekit.instructor.course.settings`) over
     :class:`~coursekit.instructor.sandbox.Limits`, with ``overrides`` (field -> value) on top; ``workers`` to its
     ``workers``, else the number of cores.
 
-    ``shard=(K, N)`` grades only the students of share K of N (:func:`shard_of`); :func:`merge`
-    joins the outputs of the N shares. Each student is graded in a process of their own, with a time limit of its own
-    (:func:`student_seconds`); ``grades.csv`` is rewritten as each result is known, so a
-    student whose grading process hangs or is killed costs that student alone.
+    ``out`` is created, or must be an earlier output of this assignment (it holds :data:`MARKER`): nothing
+    but coursekit's own outputs (:data:`OUTPUTS`) is ever deleted there. ``students`` regrades only those
+    students into the existing output; ``resume`` grades only the students it does not hold yet (or that
+    ended in ``error``). ``shard=(K, N)`` grades only the students of share K of N (:func:`shard_of`);
+    :func:`merge` joins the outputs of the N shares. Each student is graded in a process of their own,
+    with a time limit of its own (:func:`student_seconds`); ``grades.csv`` is rewritten as each result is
+    known, so a student whose grading process hangs or is killed costs that student alone.
+    ``progress(done, total, result, eta_seconds)`` is called as each student finishes. What nbgrader,
+    the frameworks and the kernels print goes to ``out/grading.log``.
     """
     course.check_assignment(assignment, root)
     config = course.settings(assignment, root)
     if limits is None:
-        try:
-            limits = Limits(**{**config.get("limits", {}), **(overrides or {})})
-        except TypeError as err:
-            raise course.CourseError(f"{assignment}/{course.SETTINGS}: {err}") from None
-    forbidden = tuple(str(m) for m in config.get("forbidden_imports", []))
+        limits = Limits(**{**config.get("limits", {}), **(overrides or {})})
+    forbidden = tuple(config.get("forbidden_imports", []))
     out = Path(out or root / "graded" / assignment)
     workers = workers or int(config.get("workers", 0)) or os.cpu_count() or 1
+    if shard is not None and not 1 <= shard[0] <= shard[1]:
+        raise course.CourseError(f"--shard {shard[0]}/{shard[1]}: K must be between 1 and N")
     with tempfile.TemporaryDirectory(prefix="coursekit-grade-") as tmp:
         workdir = Path(tmp)
-        students = student_folders(Path(submissions), workdir)
+        folders = student_folders(Path(submissions), workdir)
         if shard is not None:
-            k, n = shard
-            if not 1 <= k <= n:
-                raise course.CourseError(f"--shard {k}/{n}: K must be between 1 and N")
-            students = {s: f for s, f in students.items() if shard_of(s, n) == k}
-        template = _template(assignment, root, workdir)
-        shutil.rmtree(out, ignore_errors=True)
-        out.mkdir(parents=True)
+            folders = {s: f for s, f in folders.items() if shard_of(s, shard[1]) == shard[0]}
+        unknown = [s for s in students or [] if s not in folders]
+        if unknown:
+            raise course.CourseError(f"no such student in {submissions}: {', '.join(unknown)}")
+        earlier = _open_output(out, assignment, keep=bool(students) or resume)  # (nothing changed before)
+        check_sandbox(limits)
+        if students:
+            todo = list(students)
+        else:
+            todo = [s for s in folders if not (resume and s in earlier and earlier[s].status != Status.ERROR)]
+        with _chatter_to(out / LOG):
+            template = _template(assignment, root, workdir)
+            known = _known_releases(assignment, template, root)
         max_score = _max_score(template, assignment)
-        results: dict[str, Result] = {}
+        gradebook.start(out, template, assignment, fresh=not earlier)
+        feedback_page.install_mathjax(out / "feedback", MATHJAX)
+        results: dict[str, Result] = {s: r for s, r in earlier.items() if s not in todo}
+        order = list(folders) + [s for s in earlier if s not in folders]
+        for student in todo:  # a regraded student's old files go first (coursekit wrote them)
+            for kind in ("autograded", "feedback"):
+                shutil.rmtree(out / kind / file_name(student), ignore_errors=True)
+        started = time.monotonic()
 
         def record(result: Result) -> None:
             results[result.student_id] = result
-            _write_csvs([results[s] for s in students if s in results], assignment, out)
+            graded = out / "autograded" / file_name(result.student_id)
+            gradebook.add(out, assignment, _internal_id(result.student_id), result.student_id,
+                          graded if result.status not in (Status.MISSING, Status.INVALID, Status.AMBIGUOUS) else None)
+            _write_csvs([results[s] for s in order if s in results], assignment, out)
+            if progress is not None:
+                done = sum(s in results for s in todo)
+                eta = (time.monotonic() - started) / done * (len(todo) - done)
+                progress(done, len(todo), result, eta)
 
-        jobs = [(s, (assignment, s, f, template, limits, out.resolve(), forbidden))
-                for s, f in students.items()]
-        _run_each(jobs, workers, student_seconds(limits), max_score, record)
-    return [results[s] for s in students]
+        hidden = reference.reference_modules(root / course.SOURCE / assignment, config)
+        package = reference.hidden_package(hidden, workdir / "kernel")
+        jobs = [(s, (assignment, s, folders[s], template, limits, out.resolve(), forbidden, known, package))
+                for s in todo]
+        _write_csvs([results[s] for s in order if s in results], assignment, out)
+        _run_each(jobs, workers, student_seconds(limits), max_score, record, out.resolve() / LOG)
+        try:  # for review only: never stops a class
+            similarity.report(out, root / course.SOURCE / assignment)
+        except Exception:  # noqa: BLE001
+            with open(out / LOG, "a", encoding="utf-8") as log:
+                import traceback
+
+                log.write("similarity.csv failed:\n" + traceback.format_exc())
+    return [results[s] for s in order if s in results]
+
+
+MARKER = ".coursekit-graded"  #: the file that makes a folder a coursekit output (it names the assignment)
+LOG = "grading.log"           #: what nbgrader, the frameworks and the kernels printed
+MATHJAX = "_mathjax"          #: MathJax for the feedback pages, in feedback/ (no student folder starts with _)
+#: everything coursekit writes into an output folder: the only names it ever deletes there
+OUTPUTS = ("grades.csv", "tasks.csv", "details.json", LOG, "similarity.csv", gradebook.FOLDER, "autograded",
+           "feedback", MARKER)
+
+
+def _open_output(out: Path, assignment: str, keep: bool) -> dict[str, Result]:
+    """Make ``out`` ready for a run; the results it holds when ``keep``, else ``{}`` (their files removed).
+
+    Refuses a folder that coursekit did not create (and deletes nothing in it)."""
+    marker = out / MARKER
+    if out.exists() and not out.is_dir():
+        raise course.CourseError(f"--out {out} is a file, not a folder")
+    if out.is_dir() and any(out.iterdir()) and not marker.is_file():
+        raise course.CourseError(f"--out {out} holds files that coursekit did not write (no {MARKER} in it): "
+                                 "choose a new folder; nothing was changed")
+    if marker.is_file():
+        owner = json.loads(marker.read_text(encoding="utf-8") or "{}").get("assignment")
+        if owner != assignment:
+            raise course.CourseError(f"--out {out} holds the grades of {owner}, not of {assignment}")
+    elif keep:
+        raise course.CourseError(f"--out {out} holds no earlier grades of {assignment} to regrade or resume")
+    if not keep:
+        for name in OUTPUTS:
+            path = out / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"assignment": assignment}) + "\n", encoding="utf-8")
+    return load_results(out) if keep else {}
+
+
+def load_results(out: Path) -> dict[str, Result]:
+    """The results of an output folder (from its ``details.json``), student id -> :class:`Result`."""
+    path = out / "details.json"
+    if not path.is_file():
+        return {}
+    results = {}
+    for student, d in json.loads(path.read_text(encoding="utf-8")).items():
+        results[student] = Result(student, float(d.get("score", 0)), float(d.get("max_score", 0)),
+                                  Status(d["status"]), d.get("detail", ""),
+                                  {k: tuple(v) for k, v in d.get("tasks", {}).items()}, list(d.get("flags", [])),
+                                  float(d.get("seconds", 0)))
+    return results
+
+
+class _chatter_to:
+    """Send this process's stderr (nbgrader's and the frameworks' chatter) to ``log`` for a while."""
+
+    def __init__(self, log: Path):
+        self.log = log
+
+    def __enter__(self):
+        import sys
+
+        sys.stderr.flush()
+        self.saved = os.dup(2)
+        fd = os.open(self.log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+    def __exit__(self, *exc):
+        import sys
+
+        sys.stderr.flush()
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+
+
+def check_sandbox(limits: Limits) -> None:
+    """Fail before the first student, with a clear message, when the sandbox cannot start here."""
+    import subprocess
+    import sys
+
+    from coursekit.instructor import sandbox
+
+    if shutil.which("bwrap") is None:
+        raise course.CourseError("bubblewrap is not installed (no `bwrap` on PATH): the grader runs every kernel "
+                                 "in it; install it (e.g. `apt-get install bubblewrap`). Nothing was graded.")
+    with tempfile.TemporaryDirectory(prefix="ck-check-") as tmp:
+        (Path(tmp) / "runtime").mkdir()
+        argv = sandbox.kernel_command(limits, Path(tmp))
+        argv = argv[:argv.index("prlimit")] + [sys.executable, "-c", "import coursekit.instructor.agent"]
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+        except subprocess.TimeoutExpired:
+            raise course.CourseError("the sandbox did not start within 120 s; nothing was graded") from None
+    if done.returncode != 0:
+        raise course.CourseError("the sandbox cannot start here (bubblewrap needs user namespaces, or to run as "
+                                 f"root); nothing was graded. bwrap said: {done.stderr.strip()[-500:]}")
 
 
 def shard_of(student: str, n: int) -> int:
@@ -498,32 +613,37 @@ def shard_of(student: str, n: int) -> int:
 
 
 def merge(outputs: list[Path], out: Path) -> int:
-    """Join the output folders of the shards of one class into ``out``; returns the number of students."""
-    rows, tasks, details, header, task_header = [], [], {}, None, None
-    out.mkdir(parents=True, exist_ok=True)
+    """Join the output folders of the shards of one class into a new folder ``out``; returns the number of
+    students. Refuses an ``out`` that exists and a student graded in more than one shard (naming them)."""
+    if out.exists():
+        raise course.CourseError(f"{out} exists: merge writes a new folder (did you forget OUT?)")
+    results: dict[str, Result] = {}
+    owners: dict[str, list[str]] = {}
+    assignments = set()
     for folder in outputs:
+        if not (folder / "details.json").is_file():
+            raise course.CourseError(f"{folder} is not an output of `coursekit grade` (no details.json)")
         with open(folder / "grades.csv", newline="", encoding="utf-8") as f:
-            reader = csv.reader(f)
-            header = next(reader)
-            rows += list(reader)
-        with open(folder / "tasks.csv", newline="", encoding="utf-8") as f:
-            reader = csv.reader(f)
-            task_header = next(reader)
-            tasks += list(reader)
-        details.update(json.loads((folder / "details.json").read_text(encoding="utf-8")))
+            assignments |= {row["assignment"] for row in csv.DictReader(f)}
+        for student, result in load_results(folder).items():
+            owners.setdefault(student, []).append(str(folder))
+            results[student] = result
+    twice = {s: f for s, f in owners.items() if len(f) > 1}
+    if twice:
+        raise course.CourseError("graded in more than one shard: " + "; ".join(
+            f"{s} ({', '.join(f)})" for s, f in sorted(twice.items())))
+    if len(assignments) > 1:
+        raise course.CourseError(f"the shards hold different assignments: {', '.join(sorted(assignments))}")
+    out.mkdir(parents=True)
+    for folder in outputs:
         for kind in ("autograded", "feedback"):
             if (folder / kind).is_dir():
                 shutil.copytree(folder / kind, out / kind, dirs_exist_ok=True)
-    if len({r[0] for r in rows}) != len(rows):
-        raise course.CourseError("a student appears in more than one shard")
-    for name, head, body in (("grades.csv", header, sorted(rows)), ("tasks.csv", task_header, sorted(tasks))):
-        with open(out / name, "w", newline="", encoding="utf-8") as f:
-            writer = csv.writer(f)
-            writer.writerow(head)
-            writer.writerows(body)
-    (out / "details.json").write_text(json.dumps(dict(sorted(details.items())), indent=1, ensure_ascii=False),
-                                      encoding="utf-8")
-    return len(rows)
+    gradebook.join(out, outputs)
+    assignment = assignments.pop() if assignments else ""
+    (out / MARKER).write_text(json.dumps({"assignment": assignment}) + "\n", encoding="utf-8")
+    _write_csvs([results[s] for s in sorted(results)], assignment, out)
+    return len(results)
 
 
 def student_seconds(limits: Limits) -> float:
@@ -531,11 +651,16 @@ def student_seconds(limits: Limits) -> float:
     return limits.notebook_seconds * 1.5 + 300
 
 
-def _worker(connection, args) -> None:
+def _worker(connection, args, log: Path) -> None:
     from coursekit.instructor.limits import die_with_parent
 
     os.setsid()  # its own process group: killing it kills the trusted process too
     die_with_parent()
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)  # nbgrader's, the kernel's chatter
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    logging.basicConfig(level=logging.WARNING, format=f"%(asctime)s {args[1]!r} %(name)s: %(message)s")
     try:
         result = _grade_student(*args)
     except BaseException as err:  # noqa: BLE001
@@ -544,7 +669,7 @@ def _worker(connection, args) -> None:
     connection.close()
 
 
-def _run_each(jobs: list, workers: int, seconds: float, max_score: float, record) -> None:
+def _run_each(jobs: list, workers: int, seconds: float, max_score: float, record, log: Path) -> None:
     """Run ``_grade_student`` for each job in its own process, at most ``workers`` at once."""
     import multiprocessing
     import signal
@@ -556,7 +681,7 @@ def _run_each(jobs: list, workers: int, seconds: float, max_score: float, record
         while pending and len(running) < workers:
             student, args = pending.pop(0)
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_worker, args=(writer, args), daemon=False)
+            process = context.Process(target=_worker, args=(writer, args, log), daemon=False)
             process.start()
             writer.close()
             running[student] = (process, reader, time.monotonic())
@@ -579,6 +704,7 @@ def _run_each(jobs: list, workers: int, seconds: float, max_score: float, record
             process.join()
             reader.close()
             del running[student]
+            result.seconds = time.monotonic() - started
             record(result)
 
 
@@ -596,5 +722,7 @@ def _write_csvs(results: list[Result], assignment: str, out: Path) -> None:
             for task, (score, max_score) in r.tasks.items():
                 writer.writerow([r.student_id, task, f"{score:g}", f"{max_score:g}"])
     (out / "details.json").write_text(json.dumps(
-        {r.student_id: {"status": str(r.status), "detail": r.detail, "flags": r.flags, "folder": file_name(r.student_id)}
+        {r.student_id: {"status": str(r.status), "score": r.score, "max_score": r.max_score, "detail": r.detail,
+                        "flags": r.flags, "folder": file_name(r.student_id), "tasks": r.tasks,
+                        "seconds": round(r.seconds, 1)}
          for r in results}, indent=1, ensure_ascii=False), encoding="utf-8")

@@ -68,18 +68,22 @@ class Limits:
     cpus: int = 1                 #: cores the kernel may use at most (where cgroups allow)
 
 
-def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
-    """The argv of a sandboxed IPython kernel (``{connection_file}`` is filled in by Jupyter)."""
+def kernel_command(limits: Limits, shared_dir: Path, package: Path | None = None) -> list[str]:
+    """The argv of a sandboxed IPython kernel (``{connection_file}`` is filled in by Jupyter).
+
+    ``package``: what the kernel sees as ``coursekit`` (default: the package itself; the grader passes a
+    copy without the assignment's reference modules, see :mod:`coursekit.instructor.reference`)."""
     python_home = Path(sys.base_prefix)
     venv = Path(sys.prefix)
-    readonly = [python_home, venv, PACKAGE] + [Path(p) for p in ("/etc/ld.so.cache", "/etc/fonts", "/etc/ssl")
-                                               if Path(p).exists()]
+    readonly = [python_home, venv] + [Path(p) for p in ("/etc/ld.so.cache", "/etc/fonts", "/etc/ssl")
+                                      if Path(p).exists()]
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-all", "--clearenv",
                "--ro-bind", "/usr", "/usr", "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64",
                "--symlink", "usr/bin", "/bin", "--proc", "/proc", "--dev", "/dev",
                "--size", str(limits.disk_mb * 2**20), "--tmpfs", "/tmp", "--dir", "/tmp/work", "--chdir", "/tmp/work"]
     for path in readonly:
         command += ["--ro-bind", str(path), str(path)]
+    command += ["--ro-bind", str(package or PACKAGE), str(PACKAGE)]  # last: over any copy in the venv
     runtime = shared_dir / "runtime"  # the IPC sockets: the one host folder the kernel may write to
     command += ["--bind", str(runtime), str(runtime)]
     environment = {"HOME": "/tmp/work", "MPLCONFIGDIR": "/tmp/work", "PATH": f"{venv}/bin:/usr/bin",
@@ -95,7 +99,7 @@ def kernel_command(limits: Limits, shared_dir: Path) -> list[str]:
     return command
 
 
-def configure(config, limits: Limits, shared_dir: Path) -> None:
+def configure(config, limits: Limits, shared_dir: Path, package: Path | None = None) -> None:
     """Set up ``config`` (a traitlets ``Config``) so that nbgrader runs kernels in the sandbox.
 
     Points Jupyter at ``shared_dir``, where :class:`SandboxedExecute` writes the sandbox
@@ -105,7 +109,7 @@ def configure(config, limits: Limits, shared_dir: Path) -> None:
     (shared_dir / "kernels" / KERNEL_NAME).mkdir(parents=True, exist_ok=True)
     (shared_dir / "runtime").mkdir(exist_ok=True)
     os.environ["JUPYTER_PATH"] = str(shared_dir)
-    config.SandboxedExecute.kernel_argv = kernel_command(limits, shared_dir)
+    config.SandboxedExecute.kernel_argv = kernel_command(limits, shared_dir, package)
     config.SandboxedExecute.kernel_spec_dir = str(shared_dir / "kernels" / KERNEL_NAME)
     config.SandboxedExecute.runtime_dir = str(shared_dir / "runtime")
     config.SandboxedExecute.pids_limit = limits.pids
@@ -124,6 +128,11 @@ def configure(config, limits: Limits, shared_dir: Path) -> None:
 
 def _error(ename: str, evalue: str) -> NotebookNode:
     return new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _added_by_student(cell: NotebookNode) -> bool:
+    """A cell the student added (coursekit.instructor.layout marks it): it runs in the kernel only."""
+    return bool(cell.metadata.get("coursekit", {}).get("added"))
 
 
 def _is_test(cell: NotebookNode) -> bool:
@@ -287,7 +296,7 @@ class SandboxedExecute(Execute):
             else:
                 if not _trusted_only(cell):
                     self._run_in_kernel(cell, index, store_history=True)
-                if not cell.metadata.get("nbgrader", {}).get("solution"):
+                if not cell.metadata.get("nbgrader", {}).get("solution") and not _added_by_student(cell):
                     # instructor code: its own time is not the student's
                     outcome = self._run_trusted(cell.source, index, time.monotonic() + self.notebook_timeout)
                     self._instructor_runs.append((cell.source, bool(outcome.get("ok"))))
@@ -398,7 +407,7 @@ def _imported_modules(nb: NotebookNode) -> list[str]:
 
     modules = set()
     for cell in nb.cells:
-        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution"):
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader", {}).get("solution") or _added_by_student(cell):
             continue
         try:
             tree = ast.parse("\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!"))))

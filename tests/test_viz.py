@@ -134,3 +134,22 @@ def test_style_draws_figures_at_twice_their_size():
         plt.close(fig)
     width, height = struct.unpack(">II", buffer.getvalue()[16:24])  # the PNG header's IHDR chunk
     assert (width, height) == (3 * 2 * DPI, 2 * 2 * DPI)
+
+
+def test_each_picture_module_imports_on_its_own_without_a_circle():
+    """``coursekit.viz`` is a package of one module per kind of picture; none imports the package itself."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import coursekit.viz as viz
+
+    folder = Path(viz.__file__).parent
+    modules = sorted(p.stem for p in folder.glob("*.py") if p.stem != "__init__")
+    assert {"common", "curves", "graphs", "architecture", "concepts", "scenes"} <= set(modules)
+    for module in modules:
+        assert "from coursekit.viz import" not in (folder / f"{module}.py").read_text(), module
+        code = f"import coursekit.viz.{module}"
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    functions = [getattr(viz, name) for name in viz.__all__ if callable(getattr(viz, name))]
+    assert all(f.__module__.startswith("coursekit.viz.") for f in functions)

@@ -1,117 +1,16 @@
-"""Plots shared by the book and the exercises: decision regions, training curves, networks, graphs.
+"""Graphs and networks: computational graphs, fully connected networks, blocks of layers.
 
-Every function draws on ``ax`` (a new figure when ``None``) and returns the axes,
-so pages can place several plots side by side. :func:`style` (called by
-:func:`coursekit.setup` inside Jupyter) makes every figure of a page sharp on a
-high-resolution screen.
+Each function draws on ``ax`` (a new figure when ``None``) and returns the axes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
 
-#: colour-blind-safe pair / palette used for classes throughout the course
-CLASS_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
-
-
-#: figures are drawn at this many dots per inch and saved at twice that (2x, "retina")
-DPI = 100
-
-
-def style() -> None:
-    """Set the course's figure style: sharp 2x PNGs with readable labels.
-
-    A figure keeps its size in inches (at most 7 wide on a book page, the width of the
-    text column), but its PNG has twice the pixels, so the lines and the 9-10 pt tick
-    labels stay crisp on a high-resolution screen and when the browser zooms. Inside
-    Jupyter the inline backend writes "retina" PNGs (drawn at 2x, shown at 1x); elsewhere
-    ``savefig`` writes 2x files.
-    """
-    import matplotlib as mpl
-
-    mpl.rcParams.update({
-        "figure.dpi": DPI, "savefig.dpi": 2 * DPI, "figure.figsize": (6.0, 4.0),
-        "font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10,
-        "xtick.labelsize": 9, "ytick.labelsize": 9, "legend.fontsize": 9,
-    })
-    try:
-        from IPython import get_ipython
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-    except ImportError:  # pragma: no cover - plain Python, no Jupyter
-        return
-    if get_ipython() is not None:
-        set_matplotlib_formats("retina")
-
-
-def _axes(ax):
-    return ax if ax is not None else plt.subplots(figsize=(4, 4))[1]
-
-
-def plot_decision_boundary(predict: Callable[[np.ndarray], np.ndarray], X: np.ndarray, y: np.ndarray,
-                           ax=None, title: str | None = None, resolution: int = 200, margin: float = 0.5,
-                           class_names: Sequence[str] | None = None, legend: bool = True):
-    """Colour the plane by the class ``predict`` assigns, and scatter the data on top.
-
-    Args:
-        predict: maps a float32 array ``(m, 2)`` of points to labels ``(m,)``
-            (a NumPy array; wrap a framework model with a small lambda).
-        X: data points ``(n, 2)``.
-        y: their labels ``(n,)``.
-        ax: matplotlib axes to draw on.
-        title: axes title.
-        resolution: grid points per axis.
-        margin: space around the data, in data units.
-        class_names: legend text of each class (default ``"class 0"``, ``"class 1"``, ...).
-        legend: draw the class legend (a colour patch per class) below the axes.
-    """
-    from matplotlib.patches import Patch
-
-    ax = _axes(ax)
-    (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
-    gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    grid = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-    regions = np.asarray(predict(grid)).reshape(gx.shape)
-    classes = int(max(regions.max(), np.max(y))) + 1
-    cmap = ListedColormap(CLASS_COLOURS[:classes])
-    ax.contourf(gx, gy, regions, levels=np.arange(classes + 1) - 0.5, cmap=cmap, alpha=0.25)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=classes - 0.5, s=18, edgecolors="white", linewidths=0.5)
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="$x_1$", ylabel="$x_2$", title=title)
-    ax.set_aspect("equal")
-    if legend:
-        names = list(class_names) if class_names is not None else [f"class {k}" for k in range(classes)]
-        handles = [Patch(color=CLASS_COLOURS[k], label=names[k]) for k in range(classes)]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=min(classes, 3),
-                  frameon=False, fontsize=9, handlelength=1.0, columnspacing=1.0)
-    return ax
-
-
-def plot_curves(curves: Mapping[str, Sequence[float]], ax=None, xlabel: str = "epoch",
-                ylabel: str = "loss", title: str | None = None, logy: bool = False,
-                legend_loc: str = "best"):
-    """One line per named curve, e.g. ``{"SGD": [...], "mini-batch": [...]}``.
-
-    A Keras ``History.history`` or the dict returned by
-    :func:`coursekit.torch.training.train` can be passed after picking keys:
-    ``plot_curves({k: h[k] for k in ("loss", "val_loss")})``. ``legend_loc`` is
-    matplotlib's ``loc``; ``"outside"`` puts the legend to the right of the axes, where it
-    can hide no curve.
-    """
-    ax = _axes(ax)
-    for name, values in curves.items():
-        ax.plot(np.arange(1, len(values) + 1), values, label=name, marker="o" if len(values) < 25 else None, ms=3)
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    if logy:
-        ax.set_yscale("log")
-    ax.grid(alpha=0.3)
-    if legend_loc == "outside":
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
-    else:
-        ax.legend(loc=legend_loc)
-    return ax
+from coursekit.viz.common import CLASS_COLOURS
 
 
 def plot_computational_graph(edges: Sequence[tuple[str, str]], pos: Mapping[str, tuple[float, float]],
@@ -353,7 +252,3 @@ def plot_block(branches: Sequence[Sequence[str]], merge: str, skip: str | None =
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
-
-
-# Detection and segmentation drawings live in their own module; they are part of ``coursekit.viz``.
-from coursekit.viz_scenes import draw_boxes, draw_masks, draw_semantic  # noqa: E402, F401

@@ -1,25 +1,24 @@
 """Drawing detection and segmentation results: boxes with labels, instance masks, class maps.
 
-Importable as ``coursekit.viz`` functions (``viz.draw_boxes``, ``viz.draw_masks``,
-``viz.draw_semantic``). Each draws on ``ax`` (a new figure when ``None``) and returns the axes.
+Part of ``coursekit.viz`` (``viz.draw_boxes``, ``viz.draw_masks``, ``viz.draw_semantic``).
+Each draws on ``ax`` (a new figure when ``None``) and returns the axes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap, to_rgb
 
-from coursekit.viz import CLASS_COLOURS
+from coursekit.viz.common import CLASS_COLOURS, axes_or_new
 
 #: colour of each scene label: 0 background (dark grey), then circle, square, triangle
 LABEL_COLOURS = ["#404040", "#56B4E9", "#E69F00", "#CC79A7"]
 
 
 def _image_axes(image, ax, title):
-    ax = ax if ax is not None else plt.subplots(figsize=(3, 3))[1]
+    ax = axes_or_new(ax, figsize=(3, 3))
     if image is not None:
         ax.imshow(np.asarray(image), interpolation="nearest")
     ax.set(title=title, xticks=[], yticks=[])

@@ -201,6 +201,7 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "00_tools/deep_learning": [
         ("deep learning", "딥러닝", "machine learning with many-layered neural networks whose features are all learned from data"),
+        ("artificial neuron", "인공 뉴런", "a unit that weighs its inputs, sums them and fires (outputs 1) when the sum reaches its threshold"),
         ("GPU", "그래픽 처리 장치 (GPU)", "a processor with thousands of arithmetic units; it runs the matrix products of training in parallel"),
         ("FLOP/s", "초당 부동소수점 연산", "floating-point operations per second; an n × n matrix product costs 2n³ of them"),
         ("device", "디바이스", "where a tensor lives and its operations run: \"cpu\" or \"cuda\"; PyTorch moves data with .to(device)"),
@@ -218,6 +219,8 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("directed acyclic graph (DAG)", "방향성 비순환 그래프", "nodes joined by arrows with no cycle; a computation with ops as nodes and tensors as edges is one"),
         ("topological order", "위상 정렬", "an order of a DAG's nodes in which every node comes after all of its inputs"),
         ("gradient tape", "그래디언트 테이프", "TensorFlow's record of the operations run inside `with tf.GradientTape()`, replayed backwards"),
+        ("eager execution", "즉시 실행", "running each operation as the Python line is reached, recording the graph only for the backward pass"),
+        ("tf.function, tracing", "tf.function, 트레이싱", "running a function once on symbolic tensors to record its graph of operations, then running that graph"),
     ],
     "00_tools/workflow": [
         ("compile", "컴파일", "Keras: attach a loss, an optimizer and metrics to a model before fit"),

@@ -10,7 +10,7 @@ import coursekit  # noqa: F401  (import order: coursekit first)
 import torch
 import torchvision
 
-from coursekit.torch.resnet import CourseResNet, InceptionBlock, ResidualBlock
+from coursekit.torch.resnet import Bottleneck, CourseResNet, InceptionAux, InceptionBlock, ResidualBlock
 
 
 def n_params(module) -> int:
@@ -60,6 +60,70 @@ def test_inception_block_count_and_shape():
     biases = 64 + 96 + 128 + 16 + 32 + 32
     assert n_params(block) == weights + biases == 163_696
     assert block(torch.randn(1, 192, 7, 7)).shape == (1, 256, 7, 7)
+
+
+def _random_statistics(module):
+    torch.manual_seed(0)
+    for bn in (m for m in module.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        bn.running_mean.uniform_(-1, 1), bn.running_var.uniform_(0.5, 2)
+        bn.weight.data.uniform_(0.5, 1.5), bn.bias.data.uniform_(-0.5, 0.5)
+    return module
+
+
+@pytest.mark.parametrize("c_in, width, stride, layer", [(64, 64, 1, "layer1"), (256, 128, 2, "layer2")])
+def test_bottleneck_is_torchvisions_bottleneck(c_in, width, stride, layer):
+    reference = _random_statistics(getattr(torchvision.models.resnet50(weights=None), layer)[0])
+    block = Bottleneck(c_in, width, stride)
+    block.load_state_dict(reference.state_dict())  # same names, same shapes
+    c_out = 4 * width
+    formula = c_in * width + 9 * width**2 + 4 * width**2 + 2 * (width + width + c_out) + c_in * c_out + 2 * c_out
+    assert n_params(block) == n_params(reference) == formula
+    x = torch.randn(2, c_in, 9, 9)
+    for mode in ("train", "eval"):
+        getattr(block, mode)(), getattr(reference, mode)()
+        torch.testing.assert_close(block(x), reference(x))
+    assert block(x).shape == (2, c_out, 5 if stride == 2 else 9, 5 if stride == 2 else 9)
+
+
+def test_keras_bottleneck_gives_the_same_outputs():
+    import keras
+
+    from coursekit.keras.resnet import bottleneck_block, load_torch_weights
+
+    torch_block = _random_statistics(Bottleneck(32, 16, stride=2)).eval()
+    inputs = keras.Input((9, 9, 32))
+    model = keras.Model(inputs, bottleneck_block(inputs, 16, stride=2, name="block"))
+    load_torch_weights(model, {f"block.{k}": v for k, v in torch_block.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((2, 32, 9, 9)).astype(np.float32)
+    expected = torch_block(torch.from_numpy(x)).detach().numpy().transpose(0, 2, 3, 1)
+    np.testing.assert_allclose(np.asarray(model(x.transpose(0, 2, 3, 1), training=False)), expected,
+                               rtol=1e-4, atol=1e-4)
+    assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == n_params(torch_block)
+
+
+@pytest.mark.parametrize("aux, c_in", [("aux1", 512), ("aux2", 528)])
+def test_inception_aux_is_torchvisions_auxiliary_classifier(aux, c_in):
+    import keras
+
+    from coursekit.keras.resnet import inception_aux
+
+    googlenet = torchvision.models.googlenet(weights=None, aux_logits=True, init_weights=False)
+    reference = _random_statistics(getattr(googlenet, aux)).eval()
+    head = InceptionAux(c_in).eval()
+    head.load_state_dict(reference.state_dict())
+    x = torch.randn(2, c_in, 14, 14)
+    torch.testing.assert_close(head(x), reference(x))
+    expected = 128 * c_in + 2 * 128 + 2049 * 1024 + 1025 * 1000
+    assert n_params(head) == n_params(reference) == expected
+    inputs = keras.Input((14, 14, c_in))
+    twin = keras.Model(inputs, inception_aux(inputs))
+    assert twin.output.shape == (None, 1000)
+    assert sum(int(np.prod(w.shape)) for w in twin.trainable_weights) == expected
+
+
+def test_auxiliary_heads_are_the_difference_of_googlenets_two_counts():
+    assert (128 * 512 + 2 * 128 + 2049 * 1024 + 1025 * 1000) + (128 * 528 + 2 * 128 + 2049 * 1024 + 1025 * 1000) \
+        == 13_004_888 - 6_624_904
 
 
 @pytest.fixture(scope="module")

@@ -126,3 +126,24 @@ def test_keras_twin_translates_the_conventions():
     assert kinds == ["RandomRotation", "ColorJitter"]
     assert jitter.transforms[0].degrees == [-18.0, 18.0]
     assert jitter.transforms[1].brightness == (0.9, 1.1) and jitter.transforms[1].saturation == (0.6, 1.4)
+
+
+def test_shift_moves_by_at_most_the_fraction_in_both_twins():
+    image = np.zeros((20, 20), np.float32)
+    image[10, 10] = 1.0  # one bright pixel: where it lands is the shift
+    torch_pipe = torch_augment.pipeline(flip=False, shift=0.1)
+    keras_pipe = keras_augment.pipeline(flip=False, shift=0.1, seed=0)
+    assert [type(t).__name__ for t in torch_pipe.transforms] == ["RandomAffine"]
+    assert torch_pipe.transforms[0].translate == (0.1, 0.1)
+    torch.manual_seed(0)
+    moves = {"torch": set(), "keras": set()}
+    for _ in range(40):
+        outs = {"torch": torch_pipe(torch.from_numpy(image)[None]).numpy()[0],
+                "keras": np.asarray(keras_pipe(image[None, :, :, None], training=True))[0, :, :, 0]}
+        for name, out in outs.items():
+            assert out.min() >= -1e-6, f"{name}: corners are filled with 0"
+            row, col = np.unravel_index(out.argmax(), out.shape)
+            moves[name].add((int(row) - 10, int(col) - 10))
+    for name, seen in moves.items():
+        assert max(max(abs(r), abs(c)) for r, c in seen) <= 2, f"{name}: at most 0.1 · 20 pixels"
+        assert len(seen) > 3, f"{name}: the shift is random"

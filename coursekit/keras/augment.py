@@ -8,6 +8,9 @@ and translates them into Keras's conventions, which differ:
 * ``RandomRotation(factor)`` takes a **fraction of a full turn**: 0.1 is ±36°;
   the twin passes ``degrees / 360`` and fills corners with 0 as torchvision does
   (Keras's default ``fill_mode`` is ``"reflect"``);
+* ``RandomTranslation(h, w)`` shifts by up to the fraction ``h`` of the height and ``w`` of the
+  width, like torchvision's ``translate``, but by fractional pixels (interpolated) and with
+  ``fill_mode="reflect"`` by default: the twin fills with 0;
 * ``RandomBrightness(factor)`` **adds** ``factor × (high - low)`` of its
   ``value_range``, which defaults to ``(0, 255)``: the twin passes ``(0, 1)``.
   The change stays additive (torchvision multiplies), the one difference left;
@@ -25,7 +28,7 @@ import keras
 
 
 def pipeline(flip: bool = True, degrees: float = 0.0, brightness: float = 0.0, contrast: float = 0.0,
-             saturation: float = 0.0, seed: int | None = None) -> keras.Sequential:
+             saturation: float = 0.0, seed: int | None = None, shift: float = 0.0) -> keras.Sequential:
     """A ``keras.Sequential`` of random layers; call it with ``training=True`` to augment.
 
     Args:
@@ -35,12 +38,15 @@ def pipeline(flip: bool = True, degrees: float = 0.0, brightness: float = 0.0, c
         contrast, saturation: multiply by a factor drawn from ``[1 - v, 1 + v]`` (contrast
             around each channel's mean, saturation in HSV; grayscale images: saturation 0).
         seed: seeds every layer.
+        shift: move the image by up to ``shift`` of its width and height (e.g. 0.1).
     """
     steps = []
     if flip:
         steps.append(keras.layers.RandomFlip("horizontal", seed=seed))
     if degrees:
         steps.append(keras.layers.RandomRotation(degrees / 360, fill_mode="constant", fill_value=0.0, seed=seed))
+    if shift:
+        steps.append(keras.layers.RandomTranslation(shift, shift, fill_mode="constant", fill_value=0.0, seed=seed))
     if brightness:
         steps.append(keras.layers.RandomBrightness(brightness, value_range=(0, 1), seed=seed))
     if contrast:

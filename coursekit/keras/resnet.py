@@ -52,6 +52,21 @@ def residual_block(x, c_out: int, stride: int = 1, name: str = "block"):
     return layers.ReLU()(layers.Add()([out, identity]))  # the skip connection
 
 
+def bottleneck_block(x, width: int, stride: int = 1, name: str = "bottleneck"):
+    """Add ResNet's bottleneck block (1×1 → 3×3 → 1×1, then ×4 channels) to the graph:
+    ``(n, h, w, c_in) -> (n, h', w', 4·width)``. Same parameters and the same function as
+    :class:`coursekit.torch.resnet.Bottleneck` (layer names follow its state dict)."""
+    c_in, c_out = x.shape[-1], 4 * width
+    if stride != 1 or c_in != c_out:
+        identity = _conv_bn(x, c_out, 1, stride, f"{name}_downsample_0", f"{name}_downsample_1")
+    else:
+        identity = x
+    out = layers.ReLU()(_conv_bn(x, width, 1, 1, f"{name}_conv1", f"{name}_bn1"))
+    out = layers.ReLU()(_conv_bn(out, width, 3, stride, f"{name}_conv2", f"{name}_bn2"))
+    out = _conv_bn(out, c_out, 1, 1, f"{name}_conv3", f"{name}_bn3")
+    return layers.ReLU()(layers.Add()([out, identity]))  # the skip connection
+
+
 def inception_block(x, c1: int, c3_reduce: int, c3: int, c5_reduce: int, c5: int, pool_proj: int):
     """Add an Inception module (four parallel branches, concatenated): ``(n, h, w, c_in) ->
     (n, h, w, c1 + c3 + c5 + pool_proj)``. Twin of :class:`coursekit.torch.resnet.InceptionBlock`."""
@@ -62,6 +77,18 @@ def inception_block(x, c1: int, c3_reduce: int, c3: int, c5_reduce: int, c5: int
     branches = [conv(x, c1, 1), conv(conv(x, c3_reduce, 1), c3, 3), conv(conv(x, c5_reduce, 1), c5, 5),
                 conv(pooled, pool_proj, 1)]
     return layers.Concatenate(axis=-1)(branches)
+
+
+def inception_aux(x, num_classes: int = 1000, dropout: float = 0.7):
+    """Add GoogLeNet's auxiliary classifier on a 14×14 map: ``(n, 14, 14, c_in) -> (n, num_classes)``
+    logits. 5×5 average pooling with stride 3 (to 4×4), 1×1 convolution to 128 with batch norm
+    and ReLU, flatten, dense 1024 with ReLU, dropout, dense ``num_classes``. Twin of
+    :class:`coursekit.torch.resnet.InceptionAux`: the same trainable parameters."""
+    x = layers.AveragePooling2D(5, strides=3)(x)                                  # (n, 4, 4, c_in)
+    x = layers.Conv2D(128, 1, use_bias=False)(x)
+    x = layers.ReLU()(layers.BatchNormalization(epsilon=0.001)(x))                 # (n, 4, 4, 128)
+    x = layers.Dropout(dropout)(layers.Dense(1024, activation="relu")(layers.Flatten()(x)))
+    return layers.Dense(num_classes)(x)                                           # (n, num_classes)
 
 
 def course_resnet(num_classes: int, widths: tuple[int, int, int] = (16, 32, 64)) -> keras.Model:

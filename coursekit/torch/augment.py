@@ -7,6 +7,8 @@ augmentation in both frameworks. The torchvision conventions:
 * ``RandomHorizontalFlip(p=0.5)``: left-right only;
 * ``RandomRotation(degrees)``: an angle in ``[-degrees, degrees]``, in **degrees**,
   corners filled with 0;
+* ``RandomAffine(0, translate=(s, s))``: a shift drawn from ``[-s, s]`` times the width
+  (and height), rounded to whole pixels, corners filled with 0;
 * ``ColorJitter(brightness=b, contrast=c, saturation=s)``: each a **multiplicative**
   factor drawn from ``[1 - b, 1 + b]`` (etc.); 1 is the identity, and saturation 0 is grey.
 """
@@ -17,7 +19,7 @@ from torchvision.transforms import v2
 
 
 def pipeline(flip: bool = True, degrees: float = 0.0, brightness: float = 0.0, contrast: float = 0.0,
-             saturation: float = 0.0) -> v2.Compose:
+             saturation: float = 0.0, shift: float = 0.0) -> v2.Compose:
     """A random transform applied anew to every image each time it is loaded.
 
     Args:
@@ -25,12 +27,15 @@ def pipeline(flip: bool = True, degrees: float = 0.0, brightness: float = 0.0, c
         degrees: rotate by an angle drawn uniformly from ``[-degrees, degrees]``.
         brightness, contrast, saturation: jitter factors drawn from ``[1 - v, 1 + v]``
             (grayscale images: saturation must be 0).
+        shift: move the image by up to ``shift`` of its width and height (e.g. 0.1).
     """
     steps = []
     if flip:
         steps.append(v2.RandomHorizontalFlip())
     if degrees:
         steps.append(v2.RandomRotation(degrees))
+    if shift:
+        steps.append(v2.RandomAffine(degrees=0, translate=(shift, shift)))
     if brightness or contrast or saturation:
         steps.append(v2.ColorJitter(brightness=brightness, contrast=contrast, saturation=saturation))
     return v2.Compose(steps)

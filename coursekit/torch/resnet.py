@@ -45,6 +45,45 @@ class ResidualBlock(nn.Module):
         return F.relu(out + identity)                                      # the skip connection
 
 
+class Bottleneck(nn.Module):
+    """ResNet's bottleneck block (1×1 → 3×3 → 1×1), as in ResNet-50/101/152.
+
+    The first 1×1 convolution reduces ``c_in`` to ``width`` channels, the 3×3 (with the stride)
+    works at that width, and the last 1×1 expands to ``4·width``; each is followed by batch
+    norm, the first two by ReLU, and the skip adds the input (or its projection)::
+
+        out = relu( bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x)))))))) + shortcut(x) )
+
+    Input ``(n, c_in, h, w)``; output ``(n, 4·width, ⌊(h − 1)/s⌋ + 1, ⌊(w − 1)/s⌋ + 1)``.
+    Parameters: ``c_in·width + 9·width² + 4·width² + 2·(width + width + 4·width)``, plus
+    ``c_in·4·width + 2·4·width`` for the projection when ``stride != 1`` or ``c_in != 4·width``.
+    Names as torchvision's ``Bottleneck`` (stride on the 3×3, "ResNet v1.5").
+    """
+
+    expansion = 4
+
+    def __init__(self, c_in: int, width: int, stride: int = 1) -> None:
+        super().__init__()
+        c_out = self.expansion * width
+        self.conv1 = nn.Conv2d(c_in, width, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride=stride, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.conv3 = nn.Conv2d(width, c_out, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(c_out)
+        self.downsample = None
+        if stride != 1 or c_in != c_out:
+            self.downsample = nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride=stride, bias=False),
+                                            nn.BatchNorm2d(c_out))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.downsample is None else self.downsample(x)  # (n, 4·width, h', w')
+        out = F.relu(self.bn1(self.conv1(x)))                              # (n, width, h, w)
+        out = F.relu(self.bn2(self.conv2(out)))                            # (n, width, h', w')
+        out = self.bn3(self.conv3(out))                                    # (n, 4·width, h', w')
+        return F.relu(out + identity)                                      # the skip connection
+
+
 class InceptionBlock(nn.Module):
     """GoogLeNet's Inception module: four branches in parallel, concatenated along the channels.
 
@@ -70,6 +109,47 @@ class InceptionBlock(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         branches = (self.branch1, self.branch3, self.branch5, self.branch_pool)
         return torch.cat([branch(x) for branch in branches], dim=1)  # (n, c1+c3+c5+pool_proj, h, w)
+
+
+class ConvBN(nn.Module):
+    """A convolution without bias, batch norm (ε = 0.001) and ReLU: torchvision's ``BasicConv2d``."""
+
+    def __init__(self, c_in: int, c_out: int, kernel_size: int, **kwargs) -> None:
+        super().__init__()
+        self.conv = nn.Conv2d(c_in, c_out, kernel_size, bias=False, **kwargs)
+        self.bn = nn.BatchNorm2d(c_out, eps=0.001)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.relu(self.bn(self.conv(x)))
+
+
+class InceptionAux(nn.Module):
+    """GoogLeNet's auxiliary classifier, a small head on an intermediate feature map.
+
+    ``5×5 average pool, stride 3 → 1×1 conv to 128 → flatten → FC 1024, ReLU → dropout 0.7 →
+    FC num_classes``. On GoogLeNet's 14×14 maps (after inception 4a, 512 channels, and 4d, 528)
+    the pooling gives 4×4, so the first dense layer reads 128·16 = 2,048 numbers. During
+    training its loss is added with weight 0.3; for inference the head is dropped.
+
+    Input ``(n, c_in, h, w)``; output ``(n, num_classes)`` logits. Parameters:
+    ``128·c_in + 2·128`` (convolution and batch norm) ``+ 2,049·1,024 + 1,025·num_classes``.
+    The convolution is torchvision's ``BasicConv2d`` (no bias, batch norm; the paper had a
+    bias and no batch norm) and the pooling adaptive to 4×4, as in
+    ``torchvision.models.googlenet``, whose ``aux1`` / ``aux2`` state dicts load unchanged.
+    """
+
+    def __init__(self, c_in: int, num_classes: int = 1000, dropout: float = 0.7) -> None:
+        super().__init__()
+        self.conv = ConvBN(c_in, 128, 1)
+        self.fc1 = nn.Linear(128 * 4 * 4, 1024)
+        self.fc2 = nn.Linear(1024, num_classes)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.adaptive_avg_pool2d(x, (4, 4))          # (n, c_in, 4, 4)
+        x = torch.flatten(self.conv(x), 1)            # (n, 2048)
+        x = self.dropout(F.relu(self.fc1(x)))         # (n, 1024)
+        return self.fc2(x)                            # (n, num_classes)
 
 
 class CourseResNet(nn.Module):

@@ -176,15 +176,6 @@ def keras_digits_mlp(hidden, lr=0.1):
                   metrics=["accuracy"])
     return model
 '''),
-    dict(cell="keras_digits_mlp", name="softmax and from_logits=True", visible=False,
-         code='''
-def keras_digits_mlp(hidden, lr=0.1):
-    layers = [keras.Input(shape=(64,))] + [keras.layers.Dense(h, activation="relu") for h in hidden]
-    model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    return model
-'''),
     dict(cell="keras_digits_mlp", name="Adam instead of SGD", visible=False,
          code='''
 def keras_digits_mlp(hidden, lr=0.1):

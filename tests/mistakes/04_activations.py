@@ -32,7 +32,7 @@ def log_softmax(x, axis=-1):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return np.log(e / e.sum(axis=axis, keepdims=True))
 '''),
-    dict(cell="log_softmax", name="no maximum subtracted (overflow)", visible=True, message="positive",
+    dict(cell="log_softmax", name="no maximum subtracted (overflow)", visible=True, message="overflow",
          code='''
 def log_softmax(x, axis=-1):
     x = np.asarray(x, dtype=float)

@@ -362,10 +362,6 @@ FRAMEWORK_WORDS = re.compile(r"\b(pytorch|keras|tensorflow|torch)\b", re.I)
 #: pages whose owners (``pages``, ``seg``, ``gen``) fix their framework-only sections (issue 22): each still
 #: fails today, and the test says so when one is fixed, so that it leaves this list.
 MODE_PENDING = {
-    "book/00_tools/workflow.html",            # pages: "What fit does that a loop must do by hand" (PyTorch hides it)
-    "book/09_pretrained/architectures.html",  # pages: "The published sizes, checked" (Keras hides it)
-    "book/12_autoencoders/vae.html",          # gen: four VAE sections are PyTorch-only
-    "book/13_gans/gans.html",                 # gen: the ring GAN and mode collapse are PyTorch-only
     "book/13_gans/dcgan.html",                # gen: the conditional GAN is PyTorch-only
 }
 

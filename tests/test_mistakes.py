@@ -87,13 +87,13 @@ def load_blocks(notebook: Path) -> tuple[list[Cell], list[Block]]:
     return preamble, blocks
 
 
-def load_catalogue(assignment: str) -> list[dict]:
+def load_catalogue(assignment: str, name: str = "MISTAKES"):
     path = CATALOGUE / f"{assignment}.py"
     assert path.exists(), f"no catalogue of plausible wrong answers: write {path.relative_to(ROOT)}"
     spec = importlib.util.spec_from_file_location(f"mistakes_{assignment}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.MISTAKES
+    return getattr(module, name, {}) if name != "MISTAKES" else module.MISTAKES
 
 
 def functions(source: str) -> list[ast.FunctionDef]:
@@ -109,8 +109,11 @@ def arity(function: ast.FunctionDef) -> int:
     return len(function.args.posonlyargs) + len(function.args.args)
 
 
-def pasted_answers(preamble: list[Cell], blocks: list[Block]) -> list[dict]:
-    """Every visible function, renamed to each solution function of the same arity, as a mistake."""
+def pasted_answers(preamble: list[Cell], blocks: list[Block], allowed: dict | None = None) -> list[dict]:
+    """Every visible function, renamed to each solution function of the same arity, as a mistake.
+
+    ``allowed`` maps ``(answer, visible function)`` to the reason why that paste is a right answer (the
+    catalogue's ``PASTE_OK``): a task whose starting point, combined with another answer cell, solves it."""
     visible = [c.visible if c.kind == "test" else c.source
                for c in preamble + [c for b in blocks for c in b.cells] if c.kind != "solution"]
     shown = [f for source in visible for f in functions(source)]
@@ -119,7 +122,7 @@ def pasted_answers(preamble: list[Cell], blocks: list[Block]) -> list[dict]:
         for cell in block.cells:
             for answer in (f for f in functions(cell.source) if cell.kind == "solution"):
                 for function in shown:
-                    if arity(function) == arity(answer):
+                    if arity(function) == arity(answer) and (answer.name, function.name) not in (allowed or {}):
                         renamed = ast.FunctionDef(**{**vars(function), "name": answer.name})
                         mistakes.append(dict(cell=cell.grade_id, visible=False, code=ast.unparse(renamed),
                                              name=f"the visible function {function.name}() pasted as {answer.name}()"))
@@ -224,5 +227,6 @@ def test_every_wrong_answer_loses_points(assignment):
     """Each catalogued mistake, and each visible function pasted as an answer, loses points."""
     [notebook] = sorted((ROOT / "solutions" / assignment).glob("*.ipynb"))
     preamble, blocks = load_blocks(notebook)
-    report = walk(assignment, load_catalogue(assignment) + pasted_answers(preamble, blocks))
+    allowed = load_catalogue(assignment, "PASTE_OK")
+    report = walk(assignment, load_catalogue(assignment) + pasted_answers(preamble, blocks, allowed))
     assert not report, f"{assignment}: wrong answers that keep their points:\n  " + "\n  ".join(report)

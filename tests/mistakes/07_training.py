@@ -108,3 +108,9 @@ def keras_batchnorm_like_torch():
     return keras.layers.BatchNormalization(epsilon=1e-5)
 '''),
 ]
+
+# Pastes of a visible function that are right answers (tests/test_mistakes.py skips them).
+PASTE_OK = {
+    ("regularized_model", "baseline_model"):
+        "the baseline's layers with the WEIGHT_DECAY of the answer cell are weight decay alone, a valid regulariser",
+}

@@ -18,4 +18,7 @@ task of the assignment::
 points. Write the mistakes a grader sees in a real class: a sign, an axis, a mean for a sum, an
 off-by-one, a missing ``zero_grad()``/``train()``/``compile()``, a framework default taken for the
 spec, an activation where logits are expected, a shortcut that meets a metric without the skill.
+
+A catalogue may also define ``PASTE_OK = {("answer_function", "visible_function"): "why"}`` for a visible function
+that, pasted as the answer, is a right answer (say why); every other paste must lose points.
 """

@@ -251,6 +251,8 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("Mask R-CNN", "Mask R-CNN", "Faster R-CNN (a two-stage detector) plus a small network that predicts a mask inside every detected box"),
         ("region proposal network (RPN)", "영역 제안 네트워크", "the first stage: scores anchor boxes on the feature map as object or not, and refines them"),
         ("RoIAlign", "RoIAlign", "cuts a fixed-size feature patch out of the feature map for each proposal, with bilinear sampling"),
+        ("RoIPool", "RoIPool", "Fast R-CNN's patch cutter: rounds the box and its bins to whole feature cells and takes each bin's maximum"),
+        ("mask AP", "마스크 AP", "COCO average precision with mask IoU in place of box IoU (pycocotools' iouType=\"segm\")"),
         ("feature pyramid network (FPN)", "특징 피라미드 네트워크", "feature maps at several scales with top-down connections, so small and large objects are both found"),
     ],
     "12_autoencoders/autoencoders": [

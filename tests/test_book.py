@@ -365,9 +365,7 @@ FRAMEWORK_WORDS = re.compile(r"\b(pytorch|keras|tensorflow|torch|torchvision|tf\
 
 #: pages whose owners (``pages``, ``seg``, ``gen``) fix their framework-only sections (issue 22): each still
 #: fails today, and the test says so when one is fixed, so that it leaves this list.
-MODE_PENDING = {
-    "book/13_gans/dcgan.html",                # gen: the conditional GAN is PyTorch-only
-}
+MODE_PENDING: set[str] = set()
 
 
 def _heading_text(tag) -> str:

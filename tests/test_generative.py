@@ -322,6 +322,25 @@ def test_gan_checkpoints_load_into_the_course_generator(name, n_classes):
     assert images.std(dim=0).mean() > 0.05, "different z must give different images"
 
 
+@pytest.mark.parametrize("name, n_classes", [("dcgan_glyphs", 0), ("cgan_glyphs", 10)])
+def test_torch_checkpoint_in_the_keras_generator_draws_the_same_images(name, n_classes):
+    from coursekit import weights
+    from coursekit.keras import dcgan as kd
+    from coursekit.torch import dcgan as td
+
+    G = td.Generator(latent=32, size=16, width=32, n_classes=n_classes)
+    G.load_state_dict(torch.load(weights.path(name)))
+    G.eval()
+    K = kd.load_torch_generator(kd.generator(32, 16, 32, n_classes), G.state_dict())
+    z, labels = torch.randn(12, 32, generator=torch.Generator().manual_seed(3)), torch.arange(12) % 10
+    with torch.no_grad():
+        expected = G(z, *((labels,) if n_classes else ())).numpy()[:, 0]        # (n, s, s)
+    inputs = [z.numpy(), labels.numpy()] if n_classes else z.numpy()
+    got = keras.ops.convert_to_numpy(K(inputs, training=False))[..., 0]
+    assert expected.std() > 0.1
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+
+
 def test_keras_cycle_consistency_loss_matches_torch():
     from coursekit.keras.cyclegan import cycle_consistency_loss as keras_cycle
     from coursekit.torch.cyclegan import cycle_consistency_loss as torch_cycle

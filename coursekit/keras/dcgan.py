@@ -130,3 +130,28 @@ class GAN(keras.Model):
         self.trackers["d_loss"].update_state(d_loss)
         self.trackers["g_loss"].update_state(g_loss)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+def load_torch_generator(model: keras.Model, state: dict) -> keras.Model:
+    """Copy a :class:`coursekit.torch.dcgan.Generator`'s ``state_dict`` into :func:`generator` ``model``.
+
+    The layers match one to one; only the memory layouts differ. The projection's output index
+    is ``(c, i, j)`` in PyTorch and ``(i, j, c)`` after Keras's ``Reshape``, so the columns of
+    ``Linear.weight (out, in)`` are permuted; ``ConvTranspose2d.weight (in, out, kh, kw)``
+    becomes ``Conv2DTranspose``'s kernel ``(kh, kw, out, in)``; batch norm keeps
+    ``(gamma, beta, moving mean, moving variance)``. Returns ``model``, which then computes
+    the same images, channels last.
+    """
+    state = {key: value.detach().cpu().numpy() for key, value in state.items()}
+    dense = next(layer for layer in model.layers if isinstance(layer, layers.Dense))
+    norms = [layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)]
+    ups = [layer for layer in model.layers if isinstance(layer, layers.Conv2DTranspose)]
+    reshape = next(layer for layer in model.layers if isinstance(layer, layers.Reshape))
+    start, _, channels = reshape.target_shape                                         # (s', s', 2w)
+    w = state["project.0.weight"].T                                                   # (in, c * s'^2)
+    dense.set_weights([w.reshape(-1, channels, start, start).transpose(0, 2, 3, 1).reshape(w.shape)])
+    for norm, key in zip(norms, ("project.2", "up.1")):
+        norm.set_weights([state[f"{key}.{name}"] for name in ("weight", "bias", "running_mean", "running_var")])
+    ups[0].set_weights([state["up.0.weight"].transpose(2, 3, 1, 0)])
+    ups[1].set_weights([state["up.3.weight"].transpose(2, 3, 1, 0), state["up.3.bias"]])
+    return model

@@ -33,6 +33,20 @@ def test_multichannel_conv_states_the_shapes_torch_computes():
         viz.plot_multichannel_conv(in_channels=9)
 
 
+@pytest.mark.parametrize("in_channels, filters", [(1, 1), (3, 2), (2, 3), (4, 4)])
+def test_multichannel_conv_draws_every_square_inside_the_figure(in_channels, filters):
+    """No input plane, filter slice or feature map is cut at the figure's edge (three filters were)."""
+    fig = viz.plot_multichannel_conv(in_channels=in_channels, filters=filters, size=5, kernel=3)
+    ax = fig.axes[0]
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    squares = [p for p in ax.patches if isinstance(p, matplotlib.patches.Rectangle)]
+    assert len(squares) == in_channels + filters * (in_channels + 2)  # input planes; slices, map, its frame
+    for p in squares:
+        assert x_lo <= p.get_x() and p.get_x() + p.get_width() <= x_hi
+        assert y_lo <= p.get_y() and p.get_y() + p.get_height() <= y_hi
+    plt.close(fig)
+
+
 @pytest.mark.parametrize("layers", [[(3, 1), (3, 1), (2, 2), (3, 1)], [(5, 2), (3, 2), (3, 1)]])
 def test_receptive_field_is_the_input_a_unit_depends_on(layers):
     """The oracle: the input pixels with a non-zero gradient of one top unit (all-ones weights)."""
@@ -72,6 +86,17 @@ def test_iou_matches_torchvision(a, b):
     plt.close(fig)
     with pytest.raises(ValueError, match="x0 < x1"):
         viz.plot_iou((2, 0, 1, 1), b)
+
+
+def test_iou_union_covers_the_shared_part_once():
+    """The union is shaded in one opaque colour: a darker overlap would count |A ∩ B| twice."""
+    fig = viz.plot_iou()
+    union = fig.axes[1]
+    fills = [p for p in union.patches if p.get_fill()]
+    assert len(fills) == 2
+    assert all(p.get_facecolor()[3] == 1.0 for p in fills)
+    assert fills[0].get_facecolor() == fills[1].get_facecolor()
+    plt.close(fig)
 
 
 @pytest.mark.parametrize("roi, output, sampling", [((1.3, 0.8, 5.6, 4.9), 2, 2), ((0.2, 2.7, 6.9, 6.1), 3, 2),

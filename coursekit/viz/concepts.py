@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import to_rgb
 from matplotlib.patches import Polygon, Rectangle
 
 from coursekit.viz.common import CLASS_COLOURS
@@ -74,7 +75,9 @@ def plot_multichannel_conv(in_channels: int = 3, filters: int = 2, size: int = 6
         ax.text(8.3, y + small / 2, f"map {f + 1}\n{out} × {out}", fontsize=8.5, va="center", color=colour)
     ax.text(4.9, -0.55, f"output: {filters} × {out} × {out}   weights: {filters} × {in_channels} × {kernel}"
             f" × {kernel} = {filters * in_channels * kernel ** 2} (+ {filters} biases)", ha="center", fontsize=9)
-    ax.set(xlim=(-0.2, 9.4), ylim=(-0.8, y_in + big + 0.45))
+    top = max(y_in + big + (in_channels - 1) * 0.22, ys[0] + small + (in_channels - 1) * 0.12,
+              ys[0] + small / 2 + out_size / 2)  # the highest drawn square: the input or filter 1
+    ax.set(xlim=(-0.2, 9.4), ylim=(-0.8, top + 0.45))
     ax.set_aspect("equal")
     ax.axis("off")
     fig.tight_layout(pad=0.2)
@@ -167,18 +170,20 @@ def plot_iou(box_a: Sequence[float] = (1, 1, 6, 5), box_b: Sequence[float] = (3,
     numbers = dict(a=_area(a), b=_area(b), intersection=inter, union=union, iou=inter / union)
     fig, axes = plt.subplots(1, 2, figsize=(7.0, 3.5), layout="constrained")
     colour_a, colour_b, fill = CLASS_COLOURS[0], CLASS_COLOURS[1], CLASS_COLOURS[2]
+    light = tuple(1 - 0.45 * (1 - c) for c in to_rgb(fill))  # fill at 45 % over white
     lo = (min(a[0], b[0]) - 0.8, min(a[1], b[1]) - 0.8)
     hi = (max(a[2], b[2]) + 0.8, max(a[3], b[3]) + 0.8)
     for ax, what in zip(axes, ("intersection", "union")):
         if what == "union":
-            for box in (a, b):
-                ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], fc=fill, ec="none", alpha=0.45))
+            for box in (a, b):  # opaque: the shared part is covered once, as the union counts it once
+                ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], fc=light, ec="none"))
         elif inter > 0:
             ax.add_patch(Rectangle(inter_box[:2], inter_box[2] - inter_box[0], inter_box[3] - inter_box[1], fc=fill,
                                    ec="none", alpha=0.7, hatch="///"))
         for box, colour, name in ((a, colour_a, "A"), (b, colour_b, "B")):
             ax.add_patch(Rectangle(box[:2], box[2] - box[0], box[3] - box[1], fill=False, ec=colour, lw=2))
-            ax.text(box[0] + 0.15, box[1] + 0.15, name, color=colour, fontsize=11, va="top", fontweight="bold")
+            ax.text(box[0] + 0.15, box[1] + 0.15, name, color=colour, fontsize=11, va="top", fontweight="bold",
+                    bbox=dict(fc="white", ec="none", pad=1))
         value = numbers[what]
         ax.set_title(f"{what}: {value:g}" + (" = |A| + |B| − |A ∩ B|" if what == "union" else " = |A ∩ B|"),
                      fontsize=9.5)

@@ -411,14 +411,15 @@ def glossary_markdown() -> str:
 
 
 def glossary_korean_markdown() -> str:
-    """The 가나다 index: every term sorted by its Korean name, grouped by initial consonant."""
+    """The 가나다 index: every term sorted by its Korean name, grouped by initial consonant, with its meaning
+    (the Korean edition's glossary, where it comes first)."""
     rows = sorted(_all_terms(), key=lambda r: hangul_key(r[1]))
-    lines = ["| | 한국어 | English | page |", "|---|---|---|---|"]
+    lines = ["| | 한국어 | English | meaning | page |", "|---|---|---|---|---|"]
     previous = None
-    for en, ko, _, page in rows:
+    for en, ko, meaning, page in rows:
         initial = hangul_initial(ko)
         letter, previous = ("**" + initial + "**" if initial != previous else ""), initial
-        lines.append(f"| {letter} | {_cell(ko)} | {_cell(en)} | {_page_link(page)} |")
+        lines.append(f"| {letter} | {_cell(ko)} | {_cell(en)} | {_cell(meaning)} | {_page_link(page)} |")
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,181 @@
+"""The book's two editions, English and Korean, from the same notebooks (README, "The Korean edition").
+
+The English notebooks are the source of code, outputs and structure. The Korean prose lives in gettext
+message catalogs, one per page, ``locale/ko/LC_MESSAGES/<page>.po``: every paragraph, heading, list
+item, table cell and caption of a page is a message whose ``msgid`` is the English text (Sphinx's
+``gettext`` builder extracts them) and whose ``msgstr`` is the Korean. When an English paragraph
+changes, its ``msgid`` no longer matches: ``check`` names the page, the line and the Korean text that
+has gone stale, and ``update`` (``sphinx-intl update``) marks it *fuzzy* with the old English beside it,
+for a translator to mend.
+
+Usage (``make book`` runs ``build``)::
+
+    python _ext/editions.py build  [--path-output DIR]   # English _build/html, Korean _build/html/ko
+    python _ext/editions.py check                        # untranslated or stale Korean; exit 1 if any
+    python _ext/editions.py update                       # merge new English into locale/ko (translators)
+
+Neither edition executes a notebook (``execute_notebooks: off``): both show the committed outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "locale"
+LANGUAGE = "ko"
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+#: text that needs no translation once inline code, maths, links' targets and markup are removed
+_CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>|\{[a-z:-]+\}", re.S)
+
+
+_LATEX = re.compile(r"\\[A-Za-z]+")
+_PROSE = re.compile(r"[a-z]{3,}[,;:]? [a-z]{2,}[,;:]? [a-z]{3,}")
+
+
+@functools.cache
+def term_names() -> frozenset[str]:
+    """The English and Korean names of the key terms (``coursekit.terms``): a key-terms box keeps them."""
+    sys.path.insert(0, str(ROOT))
+    from coursekit.terms import TERMS
+
+    return frozenset(name.replace("|", "\\|") for terms in TERMS.values() for en, ko, _ in terms for name in (en, ko))
+
+
+def needs_translation(text: str) -> bool:
+    """Whether a message has words to translate. Numbers, code, maths (inline or a display block), names
+    like ``ReLU`` and the key terms' names (the key-terms boxes show both) do not."""
+    if text.strip("*") in term_names():
+        return False
+    if _LATEX.search(text) and not _PROSE.search(_LATEX.sub(" ", _CODE_OR_MATH.sub(" ", text))):
+        return False  # a display-maths block
+    words = re.findall(r"[A-Za-z]{2,}", _CODE_OR_MATH.sub(" ", text))
+    return len(words) > 1 or any(word.islower() and len(word) > 2 for word in words)
+
+
+def run_jupyter_book(*args: str | Path) -> None:
+    result = subprocess.run([str(JUPYTER_BOOK), "build", str(ROOT), *map(str, args)], cwd=ROOT)
+    if result.returncode:
+        sys.exit(result.returncode)
+
+
+def extract() -> Path:
+    """The English messages of every page, as ``.pot`` templates in ``_build/gettext`` (16 s)."""
+    run_jupyter_book("--builder", "custom", "--custom-builder", "gettext", "--quiet")
+    return ROOT / "_build" / "gettext"
+
+
+def where(file: str, line: int) -> str:
+    """A message's place: myst-nb numbers a notebook's lines as cell index × 10000 + line in the cell."""
+    name = Path(file).name
+    if name.endswith(".ipynb") and line:
+        return f"{name}, cell {line // 10000}, line {line % 10000}"
+    return f"{name}:{line}" if line else name
+
+
+@dataclass
+class Problem:
+    """One message of one page that the Korean edition would show in English (or out of date)."""
+
+    page: str
+    location: str
+    kind: str  # "untranslated" (new English text) or "stale" (the English changed since it was translated)
+    english: str
+    korean: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.page} ({self.location}): {self.kind}: {self.english[:100]!r}"
+        return text + (f"\n    Korean, translated from older English: {self.korean[:100]!r}" if self.korean else "")
+
+
+def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
+    """Compare each page's English messages with its Korean catalog, in memory (nothing is written).
+
+    The catalog is updated against the template as ``sphinx-intl update`` would do it (Babel's fuzzy
+    matching): a message whose English changed a little comes back *fuzzy* with its old translation,
+    a new one comes back empty.
+    """
+    from babel.messages.pofile import read_po
+
+    found = []
+    for template_path in sorted(templates.rglob("*.pot")):
+        page = template_path.relative_to(templates).with_suffix("").as_posix()
+        with template_path.open("rb") as handle:
+            template = read_po(handle)
+        po_path = locale / LANGUAGE / "LC_MESSAGES" / f"{page}.po"
+        if po_path.is_file():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle)
+        else:
+            from babel.messages.catalog import Catalog
+            catalog = Catalog(locale=LANGUAGE)
+        catalog.update(template, update_header_comment=False)
+        for message in catalog:
+            if not message.id or not needs_translation(message.id):
+                continue
+            location = where(*message.locations[0]) if message.locations else "?"
+            if message.fuzzy:
+                found.append(Problem(page, location, "stale", message.id, message.string))
+            elif not message.string:
+                found.append(Problem(page, location, "untranslated", message.id))
+    return found
+
+
+def check(templates: Path | None = None) -> list[Problem]:
+    """Print every untranslated or stale Korean message of the book; return them."""
+    found = problems(templates or extract())
+    for problem in found:
+        print(problem)
+    pages = sorted({problem.page for problem in found})
+    if found:
+        print(f"The Korean edition: {len(found)} paragraphs to translate or mend on {len(pages)} pages "
+              f"(run `python _ext/editions.py update`, then translate the empty and fuzzy entries in locale/ko).")
+    return found
+
+
+def update() -> None:
+    """Merge the current English into ``locale/ko`` (new messages empty, changed ones fuzzy)."""
+    templates = extract()
+    subprocess.run([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(templates),
+                    "-l", LANGUAGE, "-d", str(LOCALE), "-j", "1", "-w", "0"], check=True)
+    check(templates)
+
+
+def build(path_output: Path) -> None:
+    """Both editions: English in ``_build/html``, Korean in ``_build/html/ko``; warnings are errors."""
+    from jupyter_book.sphinx import build_sphinx
+
+    run_jupyter_book("--path-output", path_output, "--warningiserror", "--nitpick", "--keep-going")
+    check()
+    html = path_output / "_build" / "html"
+    result = build_sphinx(ROOT, html / LANGUAGE, doctreedir=path_output / "_build" / f".doctrees-{LANGUAGE}",
+                          path_config=ROOT / "_config.yml", noconfig=True, warningiserror=True, keep_going=True,
+                          confoverrides={"language": LANGUAGE, "external_toc_path": (ROOT / "_toc.yml").as_posix(),
+                                         "nitpicky": True, "latex_individualpages": False})
+    if result:
+        sys.exit(f"the Korean edition did not build: {result}")
+    print(f"The Korean edition is in {html / LANGUAGE}/index.html")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=["build", "check", "update"])
+    parser.add_argument("--path-output", type=Path, default=ROOT)
+    args = parser.parse_args(argv)
+    if args.command == "build":
+        build(args.path_output)
+    elif args.command == "check":
+        sys.exit(1 if check() else 0)
+    else:
+        update()
+
+
+if __name__ == "__main__":
+    main()

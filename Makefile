@@ -32,7 +32,7 @@ $(MATHJAX): | $(STAMP)
 mathjax: $(MATHJAX)
 
 book: $(STAMP) $(MATHJAX)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/python _ext/editions.py build   # English _build/html, Korean _build/html/ko (README, "The Korean edition")
 
 # Debian packages: bubblewrap (the grading sandbox), Chromium and its driver (the browser test;
 # never a browser that a test tool downloads itself), and fonts-nanum (Korean glyphs for the browser).

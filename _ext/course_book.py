@@ -16,6 +16,8 @@
   is added only to pages that have tagged cells, so search, the index, the glossary and the
   introduction have none. (It lives outside ``_static`` because Jupyter Book adds every ``.js`` file
   under ``_static`` to every page.)
+* **The Korean edition** (``_ext/korean.py``; built by ``_ext/editions.py``): a language link on every
+  page, Korean-first key-terms boxes, the glossary's 가나다 index first.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pathlib import Path
 from docutils import nodes
 from myst_nb.core.render import MditRenderMixin
 from sphinx.builders.html._assets import _JavaScript
+
+import korean  # noqa: E402  (the Korean edition's additions, in _ext/korean.py)
 
 FRAMEWORKS = ("pytorch", "keras")
 MATHJAX_VERSION = "3.2.2"
@@ -116,17 +120,17 @@ def add_exercise_link(app, doctree, docname) -> None:
     repository = options.get("repository_url", "").rstrip("/")
     branch = options.get("repository_branch", "main")
     setup = app.builder.get_relative_uri(docname, "book/appendix/setup")
+    said = korean.words(app)
     box = nodes.container(classes=["course-exercise"])
-    box += nodes.rubric(text="Exercise")
+    box += nodes.rubric(text=said["exercise"])
     for notebook in notebooks:
         github = f"{repository}/blob/{branch}/{notebook}"
         colab = github.replace("https://github.com/", "https://colab.research.google.com/github/")
-        box += nodes.paragraph("", "", nodes.Text("Practise this chapter with the graded exercise "),
-                               nodes.literal(text=notebook), nodes.Text(": open it in "),
-                               nodes.reference("", "Colab", refuri=colab), nodes.Text(" or on "),
-                               nodes.reference("", "GitHub", refuri=github),
-                               nodes.Text(", or locally from the course repository (see "),
-                               nodes.reference("", "Setting up", refuri=setup), nodes.Text(")."))
+        box += nodes.paragraph("", "", nodes.Text(said["practise"]),
+                               nodes.literal(text=notebook), nodes.Text(said["open"]),
+                               nodes.reference("", "Colab", refuri=colab), nodes.Text(said["or_on"]),
+                               nodes.reference("", "GitHub", refuri=github), nodes.Text(said["locally"]),
+                               nodes.reference("", said["setup"], refuri=setup), nodes.Text(said["end"]))
     sections = list(doctree.findall(nodes.section))
     (sections[0] if sections else doctree).append(box)
 
@@ -168,4 +172,5 @@ def setup(app):
     app.connect("doctree-resolved", add_exercise_link)
     app.connect("html-page-context", add_framework_switch)
     app.connect("build-finished", copy_mathjax)
+    korean.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -49,27 +49,56 @@ def term_names() -> frozenset[str]:
     return frozenset(name.replace("|", "\\|") for terms in TERMS.values() for en, ko, _ in terms for name in (en, ko))
 
 
+#: single words that are names and read the same in both editions (table headers, cells, short headings)
+NAMES = frozenset({"English", "Keras", "Adam", "AdaGrad", "RMSProp", "Nesterov", "Sobel", "Canny", "Dice", "Gaussian",
+                   "Xavier", "Glorot", "He", "Kaiming", "Colab", "Jupyter", "GitHub", "Linux", "macOS", "Windows",
+                   "Moodle", "Canvas", "Python", "NumPy", "Softmax", "Sigmoid", "Tanh", "Swish", "Mish", "Inception"})
+
+
+def _is_name(word: str) -> bool:
+    """``ReLU``, ``PyTorch``, ``MSE``, ``LeNet-5``, ``ResNet50``: a capital inside, digits, or all capitals."""
+    return word in NAMES or any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) or word.isupper()
+
+
 def needs_translation(text: str) -> bool:
     """Whether a message has words to translate. Numbers, code, maths (inline or a display block), names
-    like ``ReLU`` and the key terms' names (the key-terms boxes show both) do not."""
+    like ``ReLU`` or ``Keras`` and the key terms' names (the key-terms boxes show both) do not."""
     if text.strip("*") in term_names():
         return False
-    if _LATEX.search(text) and not _PROSE.search(_LATEX.sub(" ", _CODE_OR_MATH.sub(" ", text))):
+    prose = _CODE_OR_MATH.sub(" ", text)
+    if _LATEX.search(text) and not _PROSE.search(_LATEX.sub(" ", prose)):
         return False  # a display-maths block
-    words = re.findall(r"[A-Za-z]{2,}", _CODE_OR_MATH.sub(" ", text))
-    return len(words) > 1 or any(word.islower() and len(word) > 2 for word in words)
+    words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", prose)
+    return any(len(word) > 1 and not _is_name(word) for word in words)
 
 
 def run_jupyter_book(*args: str | Path) -> None:
+    """``jupyter-book build`` of the book (the English edition, exactly as Jupyter Book's own command)."""
     result = subprocess.run([str(JUPYTER_BOOK), "build", str(ROOT), *map(str, args)], cwd=ROOT)
     if result.returncode:
         sys.exit(result.returncode)
 
 
-def extract() -> Path:
-    """The English messages of every page, as ``.pot`` templates in ``_build/gettext`` (16 s)."""
-    run_jupyter_book("--builder", "custom", "--custom-builder", "gettext", "--quiet")
-    return ROOT / "_build" / "gettext"
+def sphinx(builder: str, outputdir: Path, doctreedir: Path, **overrides) -> None:
+    """One Sphinx build of the book with ``_config.yml``, as ``jupyter-book build`` runs it; warnings are errors.
+
+    Each build keeps its own doctrees: an environment read for one builder or language is no use to another.
+    """
+    from jupyter_book.sphinx import build_sphinx
+
+    confoverrides = {"external_toc_path": (ROOT / "_toc.yml").as_posix(), "nitpicky": True,
+                     "latex_individualpages": False, **overrides}
+    result = build_sphinx(ROOT, outputdir, doctreedir=doctreedir, path_config=ROOT / "_config.yml", noconfig=True,
+                          builder=builder, warningiserror=True, keep_going=True, quiet=True,
+                          confoverrides=confoverrides)
+    if result:
+        sys.exit(f"the {builder} build {overrides or ''} failed: {result}")
+
+
+def extract(path_output: Path = ROOT) -> Path:
+    """The English messages of every page, as ``.pot`` templates in ``path_output/_build/gettext`` (16 s)."""
+    sphinx("gettext", path_output / "_build" / "gettext", path_output / "_build" / ".doctrees-gettext")
+    return path_output / "_build" / "gettext"
 
 
 def where(file: str, line: int) -> str:
@@ -150,17 +179,10 @@ def update() -> None:
 
 def build(path_output: Path) -> None:
     """Both editions: English in ``_build/html``, Korean in ``_build/html/ko``; warnings are errors."""
-    from jupyter_book.sphinx import build_sphinx
-
     run_jupyter_book("--path-output", path_output, "--warningiserror", "--nitpick", "--keep-going")
-    check()
+    check(extract(path_output))
     html = path_output / "_build" / "html"
-    result = build_sphinx(ROOT, html / LANGUAGE, doctreedir=path_output / "_build" / f".doctrees-{LANGUAGE}",
-                          path_config=ROOT / "_config.yml", noconfig=True, warningiserror=True, keep_going=True,
-                          confoverrides={"language": LANGUAGE, "external_toc_path": (ROOT / "_toc.yml").as_posix(),
-                                         "nitpicky": True, "latex_individualpages": False})
-    if result:
-        sys.exit(f"the Korean edition did not build: {result}")
+    sphinx("html", html / LANGUAGE, path_output / "_build" / f".doctrees-{LANGUAGE}", language=LANGUAGE)
     print(f"The Korean edition is in {html / LANGUAGE}/index.html")
 
 

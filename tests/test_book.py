@@ -38,10 +38,9 @@ def toc_pages() -> list[str]:
 
 @pytest.fixture(scope="module")
 def html(tmp_path_factory) -> Path:
+    """Both editions, built as ``make book`` builds them: English in html/, Korean in html/ko/."""
     out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run([str(jupyter_book), "build", str(ROOT), "--path-output", str(out),
-                             "--warningiserror", "--nitpick", "--keep-going"],
+    result = subprocess.run([sys.executable, str(ROOT / "_ext/editions.py"), "build", "--path-output", str(out)],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, f"book build failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
     assert "WARNING" not in result.stdout + result.stderr
@@ -240,7 +239,8 @@ def _platform_fonts(driver) -> list[dict]:
 @pytest.fixture(scope="module")
 def survey(browser, html):
     """Open every page offline at 1280 px, then at 390 px: maths, Korean fonts, overflow, requests."""
-    pages = toc_pages() + ["search.html", "genindex.html"]
+    english = toc_pages() + ["search.html", "genindex.html"]
+    pages = english + [f"ko/{page}" for page in english]  # the Korean edition, at both widths too
     report = {"mathjax": {}, "raw_tex": {}, "korean": {}, "overflow": {}, "requests": {}, "equations": {}}
     browser.get(browser.base_url + "search.html")
     browser.execute_script("localStorage.clear()")
@@ -289,6 +289,7 @@ def test_korean_text_uses_a_font_with_hangul(survey):
     # every chapter page has its key-terms box, and so the glossary; the intro and the set-up and instructor
     # appendices are prose only
     expected = [p for p in toc_pages() if re.match(r"book/\d\d_", p) or p.endswith("/glossary.html")]
+    expected += [f"ko/{page}" for page in toc_pages()]  # every Korean page
     missing = sorted(set(expected) - set(survey["korean"]))
     assert not missing, f"pages without Korean text: {missing}"
     for page, ((text, family), fonts) in survey["korean"].items():

@@ -5,7 +5,10 @@
 (function () {
   "use strict";
   var KEY = "course-framework";
-  var CHOICES = [["both", "Both"], ["pytorch", "PyTorch"], ["keras", "Keras"]];
+  // the page's language (<html lang>) picks the words: the Korean edition is built with language "ko"
+  var KOREAN = (document.documentElement.lang || "").indexOf("ko") === 0;
+  var CHOICES = [["both", KOREAN ? "둘 다" : "Both"], ["pytorch", "PyTorch"], ["keras", "Keras"]];
+  var LABEL = KOREAN ? "코드와 설명 보기:" : "Show code and text for:";
 
   function stored() {
     try {
@@ -54,9 +57,9 @@
     var box = document.createElement("div");
     box.className = "framework-switch";
     box.setAttribute("role", "group");
-    box.setAttribute("aria-label", "Show code and text for");
+    box.setAttribute("aria-label", LABEL.replace(/:$/, ""));
     var label = document.createElement("span");
-    label.textContent = "Show code and text for:";
+    label.textContent = LABEL;
     box.appendChild(label);
     CHOICES.forEach(function (c) {
       var button = document.createElement("button");

@@ -60,14 +60,17 @@ def _is_name(word: str) -> bool:
     return word in NAMES or any(c.isupper() for c in word[1:]) or any(c.isdigit() for c in word) or word.isupper()
 
 
-def needs_translation(text: str) -> bool:
-    """Whether a message has words to translate. Numbers, code, maths (inline or a display block), names
-    like ``ReLU`` or ``Keras`` and the key terms' names (the key-terms boxes show both) do not."""
-    if text.strip("*") in term_names():
+def needs_translation(text: str, page: str = "") -> bool:
+    """Whether a message of ``page`` has words to translate. Numbers, code, a display-maths block, names like
+    ``ReLU`` or ``Keras`` do not, nor a key term's name in bold (a key-terms box shows both names) or, in the
+    glossary, a key term's English name (its English column)."""
+    if text.startswith("**") and text.strip("*") in term_names():
+        return False
+    if page.endswith("appendix/glossary") and text in term_names():
         return False
     prose = _CODE_OR_MATH.sub(" ", text)
-    if _LATEX.search(text) and not _PROSE.search(_LATEX.sub(" ", prose)):
-        return False  # a display-maths block
+    if "$" not in text and _LATEX.search(text) and not _PROSE.search(" ".join(_LATEX.sub(" ", prose).split())):
+        return False  # a display-maths block: its source is LaTeX alone
     words = re.findall(r"[A-Za-z][A-Za-z0-9-]*", prose)
     return any(len(word) > 1 and not _is_name(word) for word in words)
 
@@ -147,7 +150,7 @@ def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
             catalog = Catalog(locale=LANGUAGE)
         catalog.update(template, update_header_comment=False)
         for message in catalog:
-            if not message.id or not needs_translation(message.id):
+            if not message.id or not needs_translation(message.id, page):
                 continue
             location = where(*message.locations[0]) if message.locations else "?"
             if message.fuzzy:
@@ -169,11 +172,35 @@ def check(templates: Path | None = None) -> list[Problem]:
     return found
 
 
+def share(locale: Path = LOCALE) -> int:
+    """Give an untranslated message the translation its English has on another page (the glossary repeats
+    every key-terms box's meanings; a table header recurs); return how many were filled."""
+    from babel.messages.pofile import read_po, write_po
+
+    catalogs = {}
+    for path in sorted((locale / LANGUAGE / "LC_MESSAGES" / "book").rglob("*.po")):
+        with path.open("rb") as handle:
+            catalogs[path] = read_po(handle)
+    known = {m.id: m.string for catalog in catalogs.values() for m in catalog if m.id and m.string and not m.fuzzy}
+    filled = 0
+    for path, catalog in catalogs.items():
+        missing = [m for m in catalog if m.id and not m.string and m.id in known]
+        for message in missing:
+            message.string = known[message.id]
+        if missing:
+            filled += len(missing)
+            with path.open("wb") as handle:
+                write_po(handle, catalog, width=0)
+    return filled
+
+
 def update() -> None:
-    """Merge the current English into ``locale/ko`` (new messages empty, changed ones fuzzy)."""
+    """Merge the current English into ``locale/ko`` (new messages empty, changed ones fuzzy), reuse the
+    translations of English that another page has, and list what is left to translate."""
     templates = extract()
     subprocess.run([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(templates),
                     "-l", LANGUAGE, "-d", str(LOCALE), "-j", "1", "-w", "0"], check=True)
+    print(f"{share()} messages took the translation their English has on another page")
     check(templates)
 
 

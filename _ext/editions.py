@@ -5,14 +5,14 @@ message catalogs, one per page, ``locale/ko/LC_MESSAGES/<page>.po``: every parag
 item, table cell and caption of a page is a message whose ``msgid`` is the English text (Sphinx's
 ``gettext`` builder extracts them) and whose ``msgstr`` is the Korean. When an English paragraph
 changes, its ``msgid`` no longer matches: ``check`` names the page, the line and the Korean text that
-has gone stale, and ``update`` (``sphinx-intl update``) marks it *fuzzy* with the old English beside it,
-for a translator to mend.
+has gone stale, and ``update`` marks it *fuzzy* with the old English beside it, for a translator to mend
+(``sphinx-intl update`` does the same with the same Babel call; ``update`` also takes a list of pages).
 
 Usage (``make book`` runs ``build``)::
 
     python _ext/editions.py build  [--path-output DIR]   # English _build/html, Korean _build/html/ko
     python _ext/editions.py check                        # untranslated or stale Korean; exit 1 if any
-    python _ext/editions.py update                       # merge new English into locale/ko (translators)
+    python _ext/editions.py update [PAGE ...]            # merge new English into locale/ko (translators)
 
 Neither edition executes a notebook (``execute_notebooks: off``): both show the committed outputs.
 """
@@ -194,12 +194,30 @@ def share(locale: Path = LOCALE) -> int:
     return filled
 
 
-def update() -> None:
-    """Merge the current English into ``locale/ko`` (new messages empty, changed ones fuzzy), reuse the
-    translations of English that another page has, and list what is left to translate."""
+def update(pages: list[str] | None = None) -> None:
+    """Merge the current English into ``locale/ko``, as ``sphinx-intl update`` does it (Babel's catalog update):
+    a new message comes in empty, a changed one *fuzzy* with its old translation and the old English beside it
+    (``#| msgid``), a removed one goes. Then messages reuse the translation their English has on another page,
+    and what is left to translate is listed. ``pages`` (``book/13_gans/dcgan``) limits it to those catalogs."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
     templates = extract()
-    subprocess.run([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(templates),
-                    "-l", LANGUAGE, "-d", str(LOCALE), "-j", "1", "-w", "0"], check=True)
+    for template_path in sorted(templates.rglob("*.pot")):
+        page = template_path.relative_to(templates).with_suffix("").as_posix()
+        if pages and page not in pages:
+            continue
+        po_path = LOCALE / LANGUAGE / "LC_MESSAGES" / f"{page}.po"
+        with template_path.open("rb") as handle:
+            template = read_po(handle)
+        catalog = Catalog(locale=LANGUAGE)
+        if po_path.is_file():
+            with po_path.open("rb") as handle:
+                catalog = read_po(handle)
+        catalog.update(template, update_header_comment=False)
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("wb") as handle:
+            write_po(handle, catalog, width=0, ignore_obsolete=True, include_previous=True)
     print(f"{share()} messages took the translation their English has on another page")
     check(templates)
 
@@ -216,6 +234,7 @@ def build(path_output: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["build", "check", "update"])
+    parser.add_argument("pages", nargs="*", help="update: only these pages' catalogs (book/13_gans/dcgan)")
     parser.add_argument("--path-output", type=Path, default=ROOT)
     args = parser.parse_args(argv)
     if args.command == "build":
@@ -223,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "check":
         sys.exit(1 if check() else 0)
     else:
-        update()
+        update(args.pages or None)
 
 
 if __name__ == "__main__":

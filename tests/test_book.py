@@ -553,3 +553,100 @@ def test_keras_choice_hides_pytorch_prose_in_a_fixture(driver, fixture_book):
     assert "In Keras" in toc and "In PyTorch" not in toc
     driver.find_element("css selector", ".framework-switch button[value='both']").click()
     assert "Torch prose" in driver.find_element("css selector", "article.bd-article").text
+
+
+# ---- the Korean edition (html/ko; README "The Korean edition") ------------------------------------------
+
+HANGUL = re.compile(r"[가-힣]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+def _article(page_html: str):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page_html, "html.parser")
+    return soup, soup.select_one("article.bd-article")
+
+
+def _sections(page_html: str) -> list[str]:
+    _, article = _article(page_html)
+    return [section["id"] for section in article.find_all("section") if section.get("id")]
+
+
+def korean_prose_share(page_html: str) -> tuple[float, int]:
+    """Hangul letters / (Hangul + Latin letters) in a page's prose: paragraphs, list items, headings, table cells
+    and captions, without code, outputs, maths and the key terms' English names."""
+    _, article = _article(page_html)
+    for hidden in article.select("pre, code, .math, .cell_output, script, style, .language-link, .key-terms strong"):
+        hidden.decompose()
+    text = " ".join(el.get_text(" ") for el in article.select("p, li, h1, h2, h3, h4, th, td, figcaption, summary, dt, dd"))
+    hangul, latin = len(HANGUL.findall(text)), len(LATIN.findall(text))
+    return hangul / max(hangul + latin, 1), hangul + latin
+
+
+@pytest.mark.slow
+def test_korean_edition_has_every_page_and_every_section(html):
+    missing = {}
+    for page in toc_pages():
+        korean = html / "ko" / page
+        assert korean.is_file(), f"ko/{page} is not built"
+        text = korean.read_text()
+        assert '<html lang="ko"' in text, page
+        lost = [s for s in _sections((html / page).read_text()) if s not in _sections(text)]
+        if lost:
+            missing[page] = lost
+    assert missing == {}, f"sections of the English page that the Korean page lacks: {missing}"
+
+
+@pytest.mark.slow
+def test_korean_pages_are_mostly_hangul(html):
+    """Most of each Korean page's prose is Korean: an untranslated stretch would pull it under."""
+    shares = {page: korean_prose_share((html / "ko" / page).read_text()) for page in toc_pages()}
+    english = {page: korean_prose_share((html / page).read_text())[0] for page in toc_pages()}
+    low = {page: round(share, 2) for page, (share, letters) in shares.items() if share < 0.6}
+    assert low == {}, f"Korean pages whose prose is mostly not Korean (Hangul share): {low}"
+    assert max(english.values()) < 0.3, "the measure tells the editions apart"
+
+
+@pytest.mark.slow
+def test_korean_pages_show_the_same_code_and_outputs(html):
+    """The Korean edition executes nothing: its code cells and outputs are the English ones, byte for byte."""
+    def code_and_outputs(root: Path, page: str) -> list[str]:
+        article = _article((root / page).read_text())[1]
+        return [str(el) for el in article.select("div.cell_input, div.cell_output pre, div.cell_output img")]
+
+    with_code = 0
+    for page in toc_pages():
+        english, korean = code_and_outputs(html, page), code_and_outputs(html / "ko", page)
+        assert korean == english, page
+        with_code += bool(english)
+    assert with_code >= 40, "the pages with code were compared"
+
+
+@pytest.mark.slow
+def test_language_links_join_the_two_editions(html):
+    from urllib.parse import urljoin
+
+    for page in toc_pages():
+        for here, there in ((page, f"ko/{page}"), (f"ko/{page}", page)):
+            soup, _ = _article((html / here).read_text())
+            link = soup.select_one("p.language-link a")
+            assert link is not None, f"{here} has no language link"
+            target = urljoin(f"http://book/{here}", link["href"])
+            assert target == f"http://book/{there}", (here, link["href"])
+            assert (html / there).is_file()
+
+
+@pytest.mark.slow
+def test_korean_key_terms_and_glossary_put_korean_first(html):
+    page = "book/01_perceptron/perceptron.html"
+    for root, first in ((html, ["English", "한국어"]), (html / "ko", ["한국어", "English"])):
+        soup, article = _article((root / page).read_text())
+        box = next(t for t in article.select("table") if [th.get_text(strip=True) for th in t.select("th")][:2] == first)
+        row = [td.get_text(strip=True) for td in box.select("tbody tr")[0].select("td")]
+        assert row[:2] == (["perceptron (single-layer)", "단층 퍼셉트론"] if root == html else
+                           ["단층 퍼셉트론", "perceptron (single-layer)"])
+    glossary = _sections((html / "ko/book/appendix/glossary.html").read_text())
+    assert glossary.index("index") < glossary.index("english-az"), "the Korean glossary opens with 가나다"
+    english = _sections((html / "book/appendix/glossary.html").read_text())
+    assert english.index("english-az") < english.index("index")

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "locale"
 LANGUAGE = "ko"
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+#: a translation that Markdown reads as a list item ("5. 손실 함수"): Sphinx drops it and shows the English,
+#: so a heading's number is written "5\\. 손실 함수"
+_LIST_START = re.compile(r"^(\d+[.)]|[-*+])\s")
 
 #: text that needs no translation once inline code, maths, links' targets and markup are removed
 _CODE_OR_MATH = re.compile(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$|\]\([^)]*\)|<[^>]+>|\{[a-z:-]+\}", re.S)
@@ -118,12 +121,14 @@ class Problem:
 
     page: str
     location: str
-    kind: str  # "untranslated" (new English text) or "stale" (the English changed since it was translated)
+    kind: str  # "untranslated" (new text), "stale" (the English changed since) or "list" (read as a list item)
     english: str
     korean: str = ""
 
     def __str__(self) -> str:
         text = f"{self.page} ({self.location}): {self.kind}: {self.english[:100]!r}"
+        if self.kind == "list":
+            return text + f"\n    Korean reads as a list item, so the English is shown: write {self.korean[:20]!r} as '5\\. …'"
         return text + (f"\n    Korean, translated from older English: {self.korean[:100]!r}" if self.korean else "")
 
 
@@ -157,6 +162,8 @@ def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
                 found.append(Problem(page, location, "stale", message.id, message.string))
             elif not message.string:
                 found.append(Problem(page, location, "untranslated", message.id))
+            elif _LIST_START.match(message.string):
+                found.append(Problem(page, location, "list", message.id, message.string))
     return found
 
 
@@ -222,12 +229,27 @@ def update(pages: list[str] | None = None) -> None:
     check(templates)
 
 
+def korean_config() -> dict:
+    """What the Korean build sets besides ``language``: the book's title as the catalog translates it (the root
+    page's title is the same message), the authors, the footer template (``_ext/templates/ko``) and the words
+    of myst-nb's hidden-code toggles."""
+    import yaml
+    from babel.messages.pofile import read_po
+
+    title = yaml.safe_load((ROOT / "_config.yml").read_text())["title"]
+    with (LOCALE / LANGUAGE / "LC_MESSAGES" / "book" / "intro.po").open("rb") as handle:
+        message = read_po(handle).get(title)
+    return {"language": LANGUAGE, "html_title": message.string if message and message.string else title,
+            "author": "딥러닝 강의 저자들", "templates_path": [str(ROOT / "_ext" / "templates" / LANGUAGE)],
+            "nb_code_prompt_show": "코드 셀 보기", "nb_code_prompt_hide": "코드 셀 숨기기"}
+
+
 def build(path_output: Path) -> None:
     """Both editions: English in ``_build/html``, Korean in ``_build/html/ko``; warnings are errors."""
     run_jupyter_book("--path-output", path_output, "--warningiserror", "--nitpick", "--keep-going")
     check(extract(path_output))
     html = path_output / "_build" / "html"
-    sphinx("html", html / LANGUAGE, path_output / "_build" / f".doctrees-{LANGUAGE}", language=LANGUAGE)
+    sphinx("html", html / LANGUAGE, path_output / "_build" / f".doctrees-{LANGUAGE}", **korean_config())
     print(f"The Korean edition is in {html / LANGUAGE}/index.html")
 
 

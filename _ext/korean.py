@@ -7,12 +7,19 @@
   table, English | 한국어 | meaning, whose meanings the catalog translates; in Korean its first two
   columns change places.
 * **The glossary opens with its 가나다 index**, and the English A–Z index follows it.
-* **Words the build writes itself** (the exercise link at the end of a chapter) come in Korean.
+* **Words the build writes itself** (the exercise link at the end of a chapter) and the raw HTML of the
+  check-yourself answers (``<summary>Answer</summary>``) come in Korean; ``editions.KOREAN_CONFIG`` gives the
+  book's title (from the catalog), author and footer.
 """
 
 from __future__ import annotations
 
+from os import path
+
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
 
 KOREAN = "ko"
 #: the sections of book/appendix/glossary, by id, in the Korean edition's order
@@ -22,10 +29,12 @@ GLOSSARY_ORDER = ("index", "english-az")
 WORDS = {
     "en": {"exercise": "Exercise", "practise": "Practise this chapter with the graded exercise ",
            "open": ": open it in ", "or_on": " or on ", "locally": ", or locally from the course repository (see ",
-           "setup": "Setting up", "end": ").", "other": "한국어", "other_title": "이 페이지를 한국어로 읽기"},
+           "setup": "Setting up", "end": ").", "other": "한국어", "other_title": "이 페이지를 한국어로 읽기",
+           "answer": "Answer"},
     "ko": {"exercise": "연습 문제", "practise": "이 장은 채점되는 연습 문제 ", "open": "로 연습합니다: ",
            "or_on": "에서 열거나 ", "locally": "에서 보거나, 강의 저장소를 내려받아 로컬에서 엽니다(",
-           "setup": "환경 설정", "end": " 참고).", "other": "English", "other_title": "Read this page in English"},
+           "setup": "환경 설정", "end": " 참고).", "other": "English", "other_title": "Read this page in English",
+           "answer": "답"},
 }
 
 
@@ -66,10 +75,33 @@ def glossary_korean_first(doctree: nodes.document) -> None:
         parent.insert(parent.index(second), first)
 
 
+def translate_answers(doctree: nodes.document) -> None:
+    """The check-yourself answers are raw HTML (``<details><summary>Answer</summary>``), which no catalog sees."""
+    english, korean = (f"<summary>{WORDS[language]['answer']}</summary>" for language in ("en", KOREAN))
+    for raw in doctree.findall(nodes.raw):
+        if english in raw.astext():
+            raw.replace(raw.children[0], nodes.Text(raw.astext().replace(english, korean)))
+
+
+def translate_captions(app, doctree: nodes.document) -> None:
+    """The parts' captions of the contents (``_toc.yml``): ``sphinx_external_toc`` inserts the toctrees after
+    Sphinx's translation pass, so they are translated here from the root page's catalog, as that pass would."""
+    toctrees = list(doctree.findall(addnodes.toctree))
+    if not any(toctree.get("caption") for toctree in toctrees):
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    catalog, _ = init_locale([path.join(app.srcdir, d) for d in app.config.locale_dirs], app.config.language, domain)
+    for toctree in toctrees:
+        if toctree.get("caption"):
+            toctree["caption"] = catalog.gettext(toctree["caption"])
+
+
 def korean_page(app, doctree) -> None:
     if not is_korean(app):
         return
     korean_term_first(doctree)
+    translate_answers(doctree)
+    translate_captions(app, doctree)
     if app.env.docname == "book/appendix/glossary":
         glossary_korean_first(doctree)
 

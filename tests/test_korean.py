@@ -72,3 +72,12 @@ def test_every_catalog_is_a_page_of_the_book():
     catalogs = {p.relative_to(editions.LOCALE / "ko/LC_MESSAGES").with_suffix("").as_posix()
                 for p in (editions.LOCALE / "ko/LC_MESSAGES/book").rglob("*.po")}
     assert catalogs == pages
+
+
+def test_a_translation_that_markdown_reads_as_a_list_is_named(tmp_path):
+    """Sphinx parses a translated title "5. 손실 함수" as a list item, drops it and shows the English."""
+    _write(tmp_path / "locale/ko/LC_MESSAGES/book/z.po", {"5. Loss functions": "5. 손실 함수",
+                                                          "6. Optimizers": "6\\. 옵티마이저"})
+    _write(tmp_path / "gettext/book/z.pot", {"5. Loss functions": "", "6. Optimizers": ""}, template=True)
+    found = editions.problems(tmp_path / "gettext", tmp_path / "locale")
+    assert [(p.kind, p.english) for p in found] == [("list", "5. Loss functions")]

@@ -5,6 +5,7 @@ exactly its points."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import nbformat
@@ -53,6 +54,44 @@ def test_release_check_reports_a_stale_exercise(tmp_path, capsys, monkeypatch):
     assert cli.main(["release", "no_such_assignment"]) == 2
     assert "unknown assignment 'no_such_assignment'" in capsys.readouterr().err
 
+
+# The Korean edition: every markdown cell a student reads keeps its English and adds the Korean
+# after it, in one layout (answer cells, nbgrader ``solution: true``, are the student's and exempt).
+KOREAN_SEPARATOR = "\n\n---\n\n**한국어** · "
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def bilingual_problems(notebook) -> list[str]:
+    """What is wrong with the two languages of a notebook's read-only markdown cells ([] if nothing)."""
+    problems = []
+    for i, cell in enumerate(notebook.cells):
+        if cell.cell_type != "markdown" or cell.metadata.get("nbgrader", {}).get("solution"):
+            continue
+        if cell.source.count(KOREAN_SEPARATOR) != 1:
+            problems.append(f"cell {i}: no '---' / '**한국어** ·' part after the English")
+            continue
+        english, korean = cell.source.split(KOREAN_SEPARATOR)
+        if len(LATIN_WORD.findall(HANGUL.sub("", english))) < 3:
+            problems.append(f"cell {i}: the English part is missing")
+        if len(HANGUL.findall(korean)) < 5:
+            problems.append(f"cell {i}: the Korean part has no Korean")
+    return problems
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_instructions_are_in_english_and_korean(assignment):
+    for folder in ("solutions", "exercises"):
+        paths = sorted((course.ROOT / folder / assignment).glob("*.ipynb"))
+        assert paths, f"{folder}/{assignment}: no notebook"
+        for path in paths:
+            notebook = nbformat.read(path, as_version=4)
+            assert sum(c.cell_type == "markdown" for c in notebook.cells) >= 3
+            assert bilingual_problems(notebook) == [], f"{folder}/{assignment}/{path.name}"
+            # the check itself: the same notebook with its Korean taken out must fail it
+            for cell in notebook.cells:
+                cell.source = cell.source.split(KOREAN_SEPARATOR)[0]
+            assert bilingual_problems(notebook), "the check accepts a notebook without Korean"
 
 # For every assignment: the solution cells a "partial" submission keeps, and the exact points
 # nbgrader must give each test cell for it (a task that builds on a solved one stays unsolved).

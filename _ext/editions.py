@@ -20,6 +20,7 @@ Neither edition executes a notebook (``execute_notebooks: off``): both show the 
 from __future__ import annotations
 
 import argparse
+import difflib
 import functools
 import re
 import subprocess
@@ -124,11 +125,25 @@ class Problem:
     kind: str  # "untranslated" (new text), "stale" (the English changed since) or "list" (read as a list item)
     english: str
     korean: str = ""
+    before: str = ""  # a stale message: the English it was translated from
+
+    def change(self) -> str:
+        """The words the English gained (+) and lost (-) since it was translated."""
+        old, new = self.before.split(), self.english.split()
+        parts = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+            if op in ("delete", "replace"):
+                parts.append("-[" + " ".join(old[i1:i2]) + "]")
+            if op in ("insert", "replace"):
+                parts.append("+[" + " ".join(new[j1:j2]) + "]")
+        return " ".join(parts)
 
     def __str__(self) -> str:
         text = f"{self.page} ({self.location}): {self.kind}: {self.english[:100]!r}"
         if self.kind == "list":
             return text + f"\n    Korean reads as a list item, so the English is shown: write {self.korean[:20]!r} as '5\\. …'"
+        if self.kind == "stale":
+            text += f"\n    the English changed: {self.change()[:200]}"
         return text + (f"\n    Korean, translated from older English: {self.korean[:100]!r}" if self.korean else "")
 
 
@@ -159,7 +174,8 @@ def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
                 continue
             location = where(*message.locations[0]) if message.locations else "?"
             if message.fuzzy:
-                found.append(Problem(page, location, "stale", message.id, message.string))
+                before = message.previous_id[0] if message.previous_id else ""
+                found.append(Problem(page, location, "stale", message.id, message.string, before))
             elif not message.string:
                 found.append(Problem(page, location, "untranslated", message.id))
             elif _LIST_START.match(message.string):
@@ -174,8 +190,9 @@ def check(templates: Path | None = None) -> list[Problem]:
         print(problem)
     pages = sorted({problem.page for problem in found})
     if found:
-        print(f"The Korean edition: {len(found)} paragraphs to translate or mend on {len(pages)} pages "
-              f"(run `python _ext/editions.py update`, then translate the empty and fuzzy entries in locale/ko).")
+        print(f"The Korean edition: {len(found)} paragraphs to translate or mend on {len(pages)} pages: run "
+              f"`python _ext/editions.py update {' '.join(pages)}`, then translate the empty and fuzzy entries of "
+              f"their catalogs in locale/ko/LC_MESSAGES (README, \"The Korean edition\").")
     return found
 
 

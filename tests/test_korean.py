@@ -48,7 +48,8 @@ def test_a_changed_english_paragraph_is_named_stale_and_a_new_one_untranslated(t
         ("book/x", "untranslated", "An entirely new paragraph about pooling layers.")]
     assert found[0].korean == "고양이가 문 옆 매트에 앉았습니다.", "the stale Korean is shown beside the new English"
     assert found[0].location == "x.ipynb, cell 1, line 2"
-    assert "stale" in str(found[0]) and "고양이" in str(found[0])
+    assert found[0].change() == "+[red]", "the report says what changed in the English"
+    assert "stale" in str(found[0]) and "고양이" in str(found[0]) and "+[red]" in str(found[0])
 
 
 def test_a_page_without_a_catalog_is_all_untranslated(tmp_path):

@@ -66,9 +66,9 @@ def fuse_followers(blocks: list[Block]) -> list[Block]:
 
     A follower is fused when its one input is a ``"layer"`` block that nothing else reads and
     its output has that layer's shape: ``Conv2d 3→16, 3×3`` → ``BatchNorm2d`` → ``LeakyReLU 0.1``
-    becomes one block ``Conv2d 3→16, 3×3`` with ``followers = ("BN", "LeakyReLU 0.1")``. A ReLU after a merge (ResNet's
-    ``relu(out + identity)``) stays a block of its own. Edges into a fused follower come from
-    the block that absorbed it.
+    becomes one block ``Conv2d 3→16, 3×3`` with ``followers = ("BN", "LeakyReLU 0.1")``. A ReLU
+    after a merge (ResNet's ``relu(out + identity)``) stays a block of its own. Edges out of a
+    fused follower leave from the block that absorbed it.
     """
     readers = Counter(p for b in blocks for p in b.inputs)
     kept: dict[str, Block] = {}

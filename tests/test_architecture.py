@@ -12,7 +12,7 @@ from matplotlib.patches import FancyBboxPatch  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 from torch import nn  # noqa: E402
 
-from coursekit.viz import architecture_graph, plot_architecture  # noqa: E402
+from coursekit.viz import architecture_graph, fuse_followers, plot_architecture  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -201,6 +201,69 @@ def test_long_models_fold_into_columns():
     assert width <= 7.0 and height < 8
     xs = {round(p.get_x(), 3) for p in fig.axes[0].patches if isinstance(p, FancyBboxPatch)}
     assert len(xs) >= 3, "26 rows fold into at least three columns"
+    plt.close(fig)
+
+
+def conv_stacks(layers, host_types):
+    """The oracle for fusing: walk a framework's own list of layers; each host (a convolution, a
+    pooling) starts a stack, the layers up to the next host are its followers.
+    ``[(host type, number of followers)]``."""
+    stacks = []
+    for layer in layers:
+        if isinstance(layer, host_types):
+            stacks.append([type(layer).__name__, 0])
+        else:
+            stacks[-1][1] += 1
+    return [tuple(s) for s in stacks]
+
+
+class SkipAfterConv(nn.Module):
+    """The convolution's output is read twice (by the batch norm and by the sum): nothing may fuse into it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv, self.bn = nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4)
+
+    def forward(self, x):
+        y = self.conv(x)
+        return torch.relu(self.bn(y) + y)
+
+
+def test_fuse_draws_batch_norms_and_activations_in_their_layers_block():
+    import keras
+
+    from coursekit.keras.detection import tiny_yolo
+    from coursekit.torch.detection import TinyYOLO
+    from coursekit.torch.resnet import ResidualBlock
+
+    model = TinyYOLO()
+    fused = fuse_followers(architecture_graph(model, (3, 64, 64)))
+    layers = [b for b in fused if b.kind == "layer"]
+    assert [(b.label.rpartition(": ")[2].split()[0], len(b.followers)) for b in layers] == \
+        conv_stacks(list(model.features) + [model.head], (nn.Conv2d, nn.MaxPool2d))
+    assert {b.followers for b in layers} == {(), ("BN", "LeakyReLU 0.1")}
+    names = [b.name for b in fused]
+    assert all(p in names[:i] for i, b in enumerate(fused) for p in b.inputs), "edges from kept blocks only"
+    assert edges(fused)[:len(layers)] == [(i, i + 1) for i in range(len(layers))], "input → ... → head"
+
+    keras_model = tiny_yolo()
+    hosts = (keras.layers.Conv2D, keras.layers.MaxPooling2D)
+    chain = keras_model.layers[1:]
+    chain = chain[:max(i for i, layer in enumerate(chain) if isinstance(layer, keras.layers.Conv2D)) + 1]
+    keras_fused = fuse_followers(architecture_graph(keras_model, (64, 64, 3)))
+    assert [(b.label.split()[0], len(b.followers)) for b in keras_fused
+            if b.label.split()[0] in ("Conv2D", "MaxPooling2D")] == conv_stacks(chain, hosts)
+
+    block = fuse_followers(architecture_graph(ResidualBlock(8, 8), (8, 4, 4)))
+    assert [b.label for b in block][-2:] == ["+", "relu"], "a ReLU after a merge keeps its own block"
+    assert [b.followers for b in block if b.kind == "layer"] == [("BN", "relu"), ("BN",)]
+    skip = fuse_followers(architecture_graph(SkipAfterConv(), (4, 4, 4)))
+    assert [b.followers for b in skip] == [()] * len(skip) and len(skip) == 5
+
+    fig = plot_architecture(TinyYOLO(), (3, 64, 64), fuse=True, max_rows=14)
+    shown = [t.get_text() for t in fig.axes[0].texts]
+    assert "BN, LeakyReLU 0.1 → 16×64×64" in shown and fig.get_size_inches()[0] <= 7.0
+    assert len(fig.architecture) == len(fused)
     plt.close(fig)
 
 

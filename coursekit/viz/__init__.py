@@ -17,7 +17,7 @@ draw on axes take ``ax`` (a new figure when ``None``) and return the axes; whole
 Importing this package imports neither PyTorch nor TensorFlow.
 """
 
-from coursekit.viz.architecture import Block, architecture_graph, plot_architecture
+from coursekit.viz.architecture import Block, architecture_graph, fuse_followers, plot_architecture
 from coursekit.viz.common import CLASS_COLOURS, DPI, style
 from coursekit.viz.concepts import (
     plot_iou, plot_multichannel_conv, plot_receptive_field, plot_roi_align, receptive_fields,
@@ -31,6 +31,6 @@ __all__ = [
     "plot_curves", "plot_decision_boundary",
     "plot_block", "plot_computational_graph", "plot_network",
     "draw_boxes", "draw_masks", "draw_semantic",
-    "Block", "architecture_graph", "plot_architecture",
+    "Block", "architecture_graph", "fuse_followers", "plot_architecture",
     "plot_iou", "plot_multichannel_conv", "plot_receptive_field", "plot_roi_align", "receptive_fields",
 ]

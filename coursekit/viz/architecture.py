@@ -19,8 +19,10 @@ into columns that run down, then up, then down (a U-Net comes out as a U).
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import matplotlib.pyplot as plt
 
@@ -39,6 +41,10 @@ class Block:
         inputs: names of the blocks whose outputs it takes, in call order.
         shapes: the shape of each output tensor, without the batch axis, in the framework's
             own layout (PyTorch channels first, Keras channels last).
+        follower: a batch norm, an activation or a dropout: a step that keeps its input's
+            shape and that :func:`fuse_followers` can draw in the block of the layer before it.
+        followers: the short labels of the followers fused into this block, in order
+            (``("BN", "ReLU")``), drawn on its second line before the shape.
     """
 
     name: str
@@ -46,6 +52,37 @@ class Block:
     kind: str
     inputs: tuple[str, ...]
     shapes: tuple[tuple[int | None, ...], ...]
+    follower: bool = False
+    followers: tuple[str, ...] = ()
+
+
+def _short(label: str) -> str:
+    """A follower's label inside its layer's block: no attribute name, ``BatchNorm2d`` -> ``BN``."""
+    return re.sub(r"^BatchNorm(alization)?(\dd)?\b", "BN", label.rpartition(": ")[2])
+
+
+def fuse_followers(blocks: list[Block]) -> list[Block]:
+    """Draw each follower (batch norm, activation, dropout) in the block of the layer it follows.
+
+    A follower is fused when its one input is a ``"layer"`` block that nothing else reads and
+    its output has that layer's shape: ``Conv2d 3→16, 3×3`` → ``BatchNorm2d`` → ``LeakyReLU 0.1``
+    becomes one block ``Conv2d 3→16, 3×3`` with ``followers = ("BN", "LeakyReLU 0.1")``. A ReLU
+    after a merge (ResNet's ``relu(out + identity)``) stays a block of its own. Edges out of a
+    fused follower leave from the block that absorbed it.
+    """
+    readers = Counter(p for b in blocks for p in b.inputs)
+    kept: dict[str, Block] = {}
+    alias: dict[str, str] = {}
+    for b in blocks:
+        inputs = tuple(dict.fromkeys(alias.get(p, p) for p in b.inputs))
+        host = kept.get(inputs[0]) if len(inputs) == 1 else None
+        if b.follower and host is not None and host.kind == "layer" and readers[b.inputs[0]] == 1 \
+                and host.shapes == b.shapes:
+            kept[host.name] = replace(host, followers=host.followers + (_short(b.label),))
+            alias[b.name] = host.name
+        else:
+            kept[b.name] = replace(b, inputs=inputs)
+    return list(kept.values())
 
 
 def _input_shapes(input_shape) -> list[tuple[int, ...]]:
@@ -120,6 +157,16 @@ _TORCH_OPS = {
 }
 #: functions that only re-label their input: dropped when the shape does not change
 _TORCH_PASS_THROUGH = {"__getitem__", "contiguous", "to", "float", "clone", "detach", "type_as"}
+#: functions that are followers (see :class:`Block`) when they keep the shape
+_TORCH_FOLLOWERS = {"relu", "relu_", "leaky_relu", "gelu", "silu", "elu", "sigmoid", "tanh", "dropout",
+                    "batch_norm"}
+
+
+def _torch_follower(m) -> bool:
+    import torch.nn as nn
+
+    return isinstance(m, (nn.modules.batchnorm._NormBase, nn.modules.dropout._DropoutNd)) or \
+        (type(m).__module__ == "torch.nn.modules.activation" and not isinstance(m, nn.MultiheadAttention))
 
 
 def _torch_label(m) -> str:
@@ -179,10 +226,11 @@ def _torch_graph(model, shapes, group) -> list[Block]:
                 found.append(name)
         return found
 
-    def record(label, kind, inputs, output, name=None):
+    def record(label, kind, inputs, output, name=None, follower=False):
         outs = tensors(output)
         name = name or f"n{len(blocks)}"
-        blocks.append(Block(name, label, kind, tuple(inputs), tuple(tuple(t.shape[1:]) for t in outs)))
+        blocks.append(Block(name, label, kind, tuple(inputs), tuple(tuple(t.shape[1:]) for t in outs),
+                            follower))
         for t in outs:
             producer[id(t)] = name
             keep.append(t)
@@ -200,7 +248,7 @@ def _torch_graph(model, shapes, group) -> list[Block]:
                 label = f"{leaves[module]}: {label}"
             elif attribute and not attribute.isdigit():  # a named layer (self.mu), not one of a Sequential
                 label = f"{attribute}: {label}"
-            record(label, "layer", state["pending"].pop(), output)
+            record(label, "layer", state["pending"].pop(), output, follower=_torch_follower(module))
 
     class Recorder(TorchFunctionMode):
         def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -219,7 +267,8 @@ def _torch_graph(model, shapes, group) -> list[Block]:
                         numbers = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
                         if kind == "merge" and len(inputs) == 1 and len(numbers) == 1:
                             label = f"{label} {numbers[0]:g}"  # x * 0.5: a scalar, not a merge
-                        record(label, kind if len(inputs) > 1 or kind == "op" else "op", inputs, out)
+                        record(label, kind if len(inputs) > 1 or kind == "op" else "op", inputs, out,
+                               follower=name in _TORCH_FOLLOWERS)
             return out
 
     examples = [torch.zeros((2, *s)) for s in shapes]
@@ -246,6 +295,8 @@ def _torch_graph(model, shapes, group) -> list[Block]:
 # ----------------------------------------------------------------------------------------- Keras
 
 _KERAS_MERGES = {"Add", "Concatenate", "Multiply", "Subtract", "Average", "Maximum", "Minimum", "Dot"}
+_KERAS_FOLLOWERS = {"BatchNormalization", "Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax",
+                    "Dropout", "SpatialDropout2D"}
 
 
 def _keras_label(layer) -> str:
@@ -310,7 +361,8 @@ def _keras_graph(model, shapes) -> list[Block]:
         name = operation.name if node_index == 0 or len(operation._inbound_nodes) == 1 else \
             f"{operation.name}/{node_index}"
         names[key] = name
-        blocks.append(Block(name, label, kind, tuple(parents), tuple(_shape(t) for t in node.output_tensors)))
+        blocks.append(Block(name, label, kind, tuple(parents), tuple(_shape(t) for t in node.output_tensors),
+                            type(operation).__name__ in _KERAS_FOLLOWERS))
         return name
 
     for t in inputs + outputs:
@@ -363,7 +415,7 @@ def _shape_text(shapes) -> str:
 
 
 def plot_architecture(model, input_shape, group: type | tuple[type, ...] = (), max_rows: int = 12,
-                      title: str | None = None, width: float = 7.0):
+                      title: str | None = None, width: float = 7.0, fuse: bool = False):
     """Draw ``model`` as blocks with their output shapes, arrows for the data flow, skips on rails.
 
     Args:
@@ -376,6 +428,8 @@ def plot_architecture(model, input_shape, group: type | tuple[type, ...] = (), m
         title: figure title.
         width: the most inches the figure may be wide (7: the book's column); a wider layout
             is scaled down to it.
+        fuse: draw batch norms, activations and dropouts in the block of the layer they follow
+            (:func:`fuse_followers`): a conv-BN-ReLU stack takes one row instead of three.
 
     Returns:
         The matplotlib Figure; ``figure.architecture`` holds the :class:`Block` list drawn.
@@ -383,6 +437,8 @@ def plot_architecture(model, input_shape, group: type | tuple[type, ...] = (), m
     from matplotlib.patches import FancyBboxPatch
 
     blocks = architecture_graph(model, input_shape, group=group)
+    if fuse:
+        blocks = fuse_followers(blocks)
     place, groups, per_group = _layout(blocks, max_rows)
     lanes = [1 + max((l for g, l, _ in place.values() if g == group), default=0) for group in range(groups)]
 
@@ -425,7 +481,8 @@ def plot_architecture(model, input_shape, group: type | tuple[type, ...] = (), m
                                     lw=0.9, zorder=2))
         ax.text(cx, cy + 0.075, b.label, ha="center", va="center", fontsize=font * min(1.0, 31 / len(b.label)),
                 zorder=3)
-        ax.text(cx, cy - 0.105, _shape_text(b.shapes), ha="center", va="center", fontsize=font * 0.9,
+        below = " → ".join([", ".join(b.followers)] * bool(b.followers) + [_shape_text(b.shapes)])
+        ax.text(cx, cy - 0.105, below, ha="center", va="center", fontsize=font * 0.9,
                 color="0.35", zorder=3)
 
     arrow = dict(arrowstyle="-|>", color="0.35", lw=0.9, shrinkA=0, shrinkB=0, mutation_scale=8)

@@ -290,6 +290,11 @@ TERMS: dict[str, list[tuple[str, str, str]]] = {
         ("weight clipping", "가중치 클리핑", "WGAN's way to bound the critic's slope: every weight forced into [−c, c] after each step"),
         ("n_critic", "비평자 반복 수", "critic steps per generator step (5 in WGAN and WGAN-GP), so that the critic stays near its best"),
     ],
+    "13_gans/cyclegan": [
+        ("unpaired image-to-image translation", "짝 없는 영상 변환", "learning to turn images of domain A into domain B from a set of each, with no image given its translation"),
+        ("least-squares GAN (LSGAN)", "최소 제곱 GAN", "a GAN whose players minimise squared errors, (D(real) − 1)² + D(fake)² and (D(fake) − 1)², instead of cross-entropies"),
+        ("PatchGAN", "PatchGAN (패치 판별자)", "a discriminator that scores every patch of an image instead of the whole image, so it judges local texture and style"),
+    ],
     "07_training/initialization": [
         ("weight initialization", "가중치 초기화", "how the weights are drawn before training; it sets the scale of activations and gradients"),
         ("Xavier / Glorot initialization", "자비에(글로럿) 초기화", "Var(w) = 2 / (fan_in + fan_out); for tanh, sigmoid and linear layers; Keras's default (uniform)"),

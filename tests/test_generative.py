@@ -390,3 +390,93 @@ def test_keras_ring_gan_is_deterministic():
     runs = [train_ring_gan(epochs=1, steps_per_epoch=5, lr_d=3e-4, n_show=20, seed=3) for _ in range(2)]
     assert runs[0]["d_loss"] == runs[1]["d_loss"]
     np.testing.assert_array_equal(runs[0]["samples"][0], runs[1]["samples"][0])
+
+
+def test_two_styles_are_unpaired_and_bold_thickens():
+    from coursekit.data.styles import bold, two_styles
+
+    data = two_styles(40, size=16, seed=3)
+    assert data["a"].shape == data["b"].shape == (40, 16, 16) and data["a_labels"].shape == (40,)
+    # unpaired: no B image is the bold twin of an A image
+    twins = bold(data["a"])
+    assert min(np.abs(twins[i] - data["b"]).max(axis=(1, 2)).min() for i in range(40)) > 0.1
+    ink = lambda x: (x > 0.5).mean()                                 # noqa: E731
+    assert ink(twins) > 1.3 * ink(data["a"])                         # bold strokes cover more pixels
+    one = np.zeros((1, 5, 5), "float32")
+    one[0, 2, 2] = 1
+    np.testing.assert_array_equal(bold(one)[0, 1:4, 1:4], [[0, 1, 0], [1, 1, 1], [0, 1, 0]])
+    with pytest.raises(ValueError, match=r"\(n, s, s\)"):
+        bold(one[0])
+
+
+def test_torch_cyclegan_shapes_losses_and_step():
+    from coursekit.torch import cyclegan as tc
+
+    torch.manual_seed(0)
+    model = tc.CycleGAN(width=8)
+    x = torch.rand(5, 1, 16, 16) * 2 - 1
+    assert model.G(x).shape == (5, 1, 16, 16) and model.G(x).abs().max() <= 1
+    assert model.D_A(x).shape == (5, 1, 4, 4)
+    assert tc.Classifier(10, width=8)(x).shape == (5, 10)
+    scores = torch.tensor([0.0, 2.0])
+    assert tc.generator_loss(scores).item() == 1.0                            # ((0-1)^2 + (2-1)^2) / 2
+    assert tc.discriminator_loss(scores, scores).item() == 0.5 * (1.0 + 2.0)  # (1 + (0^2 + 2^2) / 2) / 2
+    a, b = torch.rand(4, 1, 16, 16) * 2 - 1, torch.rand(4, 1, 16, 16) * 2 - 1
+    with torch.no_grad():
+        by_hand = ((model.F(model.G(a)) - a).abs().mean() + (model.G(model.F(b)) - b).abs().mean()).item()
+    before = [p.clone() for p in model.parameters()]
+    opt_g, opt_d = model.optimizers()
+    log = tc.train_step(model, opt_g, opt_d, a, b)
+    assert abs(log["cycle"] - by_hand) < 1e-5                                 # the step's cycle loss, by hand
+    assert abs(tc.cycle_consistency_loss(model.G, model.F, a, b).item() - by_hand) > 1e-7  # and it moved
+    assert all(not torch.equal(p, q) for p, q in zip(before, model.parameters()))
+
+
+def test_cyclegan_trains_in_a_few_steps():
+    from coursekit.data.styles import two_styles
+    from coursekit.torch import cyclegan as tc
+
+    data = two_styles(256, size=16, seed=0)
+    torch.manual_seed(0)
+    model = tc.CycleGAN(width=8)
+    history = tc.train(model, data["a"], data["b"], steps=90, lr=1e-3, log_every=30)
+    assert len(history["cycle"]) == 3 and history["cycle"][-1] < 0.7 * history["cycle"][0]
+
+
+def test_torch_cyclegan_weights_in_keras_give_the_same_images():
+    from coursekit.keras import cyclegan as kc
+    from coursekit.torch import cyclegan as tc
+
+    torch.manual_seed(1)
+    images = np.random.default_rng(0).random((6, 16, 16)).astype("float32")
+    pairs = [(tc.Generator(8), kc.generator(8)), (tc.Discriminator(8), kc.discriminator(8)),
+             (tc.Classifier(10, 8), kc.classifier(10, 8))]
+    for module, model in pairs:
+        for p in module.parameters():            # non-zero biases, so a bias left out would show
+            torch.nn.init.normal_(p, 0.0, 0.1)
+        kc.load_torch_weights(model, module)
+        with torch.no_grad():
+            expected = module(tc.to_tanh_range(images)).numpy()
+        got = keras.ops.convert_to_numpy(model(kc.to_tanh_range(images)))
+        expected = expected.transpose(0, 2, 3, 1) if expected.ndim == 4 else expected
+        assert expected.std() > 1e-3
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+    with pytest.raises(ValueError, match="not twins"):
+        kc.load_torch_weights(kc.classifier(10, 8), tc.Generator(8))
+
+
+def test_keras_cyclegan_fit_and_losses_match_torch():
+    from coursekit.keras import cyclegan as kc
+    from coursekit.torch import cyclegan as tc
+
+    scores = np.array([0.0, 2.0], "float32")
+    assert float(kc.generator_loss(scores)) == tc.generator_loss(torch.tensor(scores)).item()
+    assert float(kc.discriminator_loss(scores, scores)) == tc.discriminator_loss(
+        torch.tensor(scores), torch.tensor(scores)).item()
+    keras.utils.set_random_seed(0)
+    model = kc.CycleGAN(width=8)
+    model.compile()
+    rng = np.random.default_rng(0)
+    a, b = (rng.random((64, 16, 16, 1)).astype("float32") * 2 - 1 for _ in range(2))
+    log = model.fit(a, b, batch_size=32, epochs=2, verbose=0).history
+    assert set(log) == {"g_adv", "cycle", "d_loss"} and log["cycle"][-1] < log["cycle"][0]

@@ -202,4 +202,34 @@ def keras_digits_mlp(hidden, lr=0.1):
                   metrics=["accuracy"])
     return model
 '''),
+    dict(cell="keras_digits_mlp", name="a softmax on the output AND a loss with from_logits=True (softmax twice)",
+         visible=True, message="from_logits=True", code='''
+def keras_digits_mlp(hidden, lr=0.1):
+    layers = [keras.Input(shape=(64,))] + [keras.layers.Dense(h, activation="relu") for h in hidden]
+    model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),
+                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    return model
+'''),
+    dict(cell="train_xor", name="F.cross_entropy after a softmax (the softmax applied twice)", visible=False,
+         code='''
+def train_xor(model, X, y, epochs=300, lr=0.5):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(torch.softmax(model(X), dim=1), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''),
+    dict(cell="keras_digits_mlp", name="SGD with momentum=0.9 instead of plain SGD", visible=False, code='''
+def keras_digits_mlp(hidden, lr=0.1):
+    layers = [keras.Input(shape=(64,))] + [keras.layers.Dense(h, activation="relu") for h in hidden]
+    model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.9),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+'''),
 ]

@@ -1,4 +1,10 @@
-"""Plausible wrong answers to 02_mlp (contract 7: each must lose points; visible=True ones visibly)."""
+"""Plausible wrong answers to 02_mlp (contract 7: each must lose points; visible=True ones visibly).
+
+Not here: a softmax output layer compiled with ``SparseCategoricalCrossentropy(from_logits=True)``. Keras 3
+(TensorFlow backend) sees that its input came from a softmax, warns, and takes the logits instead, so that
+model trains exactly as the right one does (measured: identical weights after a step); only its config
+would tell, and a test believes no metadata. Its PyTorch twin, ``F.cross_entropy`` after a softmax, is here.
+"""
 
 MISTAKES = [
     dict(cell="n_parameters", name="biases forgotten", visible=True, message="biases",
@@ -202,16 +208,8 @@ def keras_digits_mlp(hidden, lr=0.1):
                   metrics=["accuracy"])
     return model
 '''),
-    dict(cell="keras_digits_mlp", name="a softmax on the output AND a loss with from_logits=True (softmax twice)",
-         visible=True, message="from_logits=True", code='''
-def keras_digits_mlp(hidden, lr=0.1):
-    layers = [keras.Input(shape=(64,))] + [keras.layers.Dense(h, activation="relu") for h in hidden]
-    model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-    return model
-'''),
-    dict(cell="train_xor", name="F.cross_entropy after a softmax (the softmax applied twice)", visible=False,
+    dict(cell="train_xor", name="F.cross_entropy after a softmax (the softmax applied twice)", visible=True,
+         message="no softmax before it",
          code='''
 def train_xor(model, X, y, epochs=300, lr=0.5):
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)

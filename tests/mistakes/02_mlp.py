@@ -1,4 +1,10 @@
-"""Plausible wrong answers to 02_mlp (contract 7: each must lose points; visible=True ones visibly)."""
+"""Plausible wrong answers to 02_mlp (contract 7: each must lose points; visible=True ones visibly).
+
+Not here: a softmax output layer compiled with ``SparseCategoricalCrossentropy(from_logits=True)``. Keras 3
+(TensorFlow backend) sees that its input came from a softmax, warns, and takes the logits instead, so that
+model trains exactly as the right one does (measured: identical weights after a step); only its config
+would tell, and a test believes no metadata. Its PyTorch twin, ``F.cross_entropy`` after a softmax, is here.
+"""
 
 MISTAKES = [
     dict(cell="n_parameters", name="biases forgotten", visible=True, message="biases",
@@ -200,6 +206,28 @@ def keras_digits_mlp(hidden, lr=0.1):
     model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="categorical_crossentropy",
                   metrics=["accuracy"])
+    return model
+'''),
+    dict(cell="train_xor", name="F.cross_entropy after a softmax (the softmax applied twice)", visible=True,
+         message="no softmax before it",
+         code='''
+def train_xor(model, X, y, epochs=300, lr=0.5):
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = F.cross_entropy(torch.softmax(model(X), dim=1), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''),
+    dict(cell="keras_digits_mlp", name="SGD with momentum=0.9 instead of plain SGD", visible=False, code='''
+def keras_digits_mlp(hidden, lr=0.1):
+    layers = [keras.Input(shape=(64,))] + [keras.layers.Dense(h, activation="relu") for h in hidden]
+    model = keras.Sequential(layers + [keras.layers.Dense(10, activation="softmax")])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr, momentum=0.9),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
 '''),
 ]

@@ -115,3 +115,58 @@ def torch_gan_step(generator, discriminator, opt_g, opt_d, real, z):
     dict(cell="critic_loss_gp", name="alpha on the fake side", code=_GP.format(
         **{**_GP_OK, "mix": "alpha * fake + (1 - alpha) * real"})),
 ]
+
+_TRAIN = '''
+def train_ring_generator(x_real):
+    torch.manual_seed(0)
+    generator = ring_gan.MLPGenerator(latent=2, hidden=64)
+    discriminator = ring_gan.MLPDiscriminator(hidden=64)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=3e-3, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr={lr_d}, betas=(0.5, 0.999))
+    X = torch.as_tensor(x_real)
+    for epoch in range({epochs}):
+        for idx in torch.randperm(len(X)).split(64):
+            z = torch.randn(len(idx), generator.latent)
+            {step}(generator, discriminator, opt_g, opt_d, X[idx], z)
+    return {result}
+'''
+_TRAIN_OK = dict(lr_d="3e-3", epochs="10", step="torch_gan_step", result="generator")
+
+_DETACHED_STEP = '''
+def detached_step(generator, discriminator, opt_g, opt_d, real, z):
+    fake = generator(z).detach()
+    real_logits, fake_logits = discriminator(real), discriminator(fake)
+    d_loss = (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+              + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+    opt_d.zero_grad()
+    d_loss.backward()
+    opt_d.step()
+    fake_logits = discriminator(fake)
+    g_loss = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+'''
+
+_SNAP = '''
+from torch import nn
+
+
+class SnapToModes(nn.Module):
+    def forward(self, points):
+        from coursekit.scratch.generative import ring_centres
+        centres = torch.tensor(ring_centres(), dtype=points.dtype)
+        return centres[torch.cdist(points, centres).argmin(dim=1)]
+'''
+
+MISTAKES += [
+    dict(cell="train_ring_generator", name="no training steps (the loop never runs: an untrained generator)",
+         visible=True, message="modes covered", code=_TRAIN.format(**{**_TRAIN_OK, "epochs": "0"})),
+    dict(cell="train_ring_generator", name="the whole fake batch detached (the generator's step gets no gradient)",
+         visible=True, message="modes covered",
+         code=_DETACHED_STEP + _TRAIN.format(**{**_TRAIN_OK, "step": "detached_step"})),
+    dict(cell="train_ring_generator", name="discriminator ten times slower than the generator (mode collapse)",
+         code=_TRAIN.format(**{**_TRAIN_OK, "lr_d": "3e-4"})),
+    dict(cell="train_ring_generator", name="samples snapped onto the 8 centres (memorised modes, no spread)",
+         code=_SNAP + _TRAIN.format(**{**_TRAIN_OK, "result": "nn.Sequential(generator, SnapToModes())"})),
+]

@@ -23,6 +23,42 @@ def train_keras_segmenter(images, masks):
     return model
 '''
 
+_UNET = '''
+class UNet(nn.Module):
+    def __init__(self, in_channels=3, num_classes=2, base=8):
+        super().__init__()
+        b = base
+        self.down1, self.down2 = UNetBlock(in_channels, b), UNetBlock(b, 2 * b)
+        self.bottleneck, self.dropout = UNetBlock(2 * b, 4 * b), nn.Dropout(0.25)
+        self.up2, self.decode2 = nn.ConvTranspose2d(4 * b, 2 * b, 2, stride=2), {decode2}
+        self.up1, self.decode1 = nn.ConvTranspose2d(2 * b, b, 2, stride=2), {decode1}
+        self.head = nn.Conv2d(b, num_classes, 1)
+
+    def forward(self, x):
+        skip1 = self.down1(x)
+        skip2 = self.down2(F.max_pool2d(skip1, 2))
+        x = self.dropout(self.bottleneck(F.max_pool2d(skip2, 2)))
+        x = self.decode2({skip2})
+        x = self.decode1({skip1})
+        return self.head(x)
+'''
+
+_TRAIN = '''
+def train_unet(images, masks):
+    torch.manual_seed(0)
+    model = {model}
+    x, y = torch.as_tensor(images).permute(0, 3, 1, 2), torch.as_tensor(masks)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+    model.train()
+    for _ in range(5):
+        for idx in torch.randperm(len(x)).split(16):
+            loss = F.cross_entropy(model(x[idx]), y[idx])
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    return {back}
+'''
+
 MISTAKES = [
     dict(cell="iou_dice", name="averaged over the classes in the target only", visible=True,
          message="pred or target", code=_COUNTS + '''
@@ -88,16 +124,35 @@ class UNetBlock(nn.Module):
     def forward(self, x):
         return F.relu(self.conv2(F.relu(self.conv1(x))))
 '''),
-    dict(cell="torch_segmenter", name="the network built but never trained", code='''
-def train_torch_segmenter(images, masks):
+    dict(cell="unet", name="no skip connections: an FCN-style decoder", visible=True, message="concatenated",
+         code=_UNET.format(decode2="UNetBlock(2 * b, 2 * b)", decode1="UNetBlock(b, b)",
+                           skip2="self.up2(x)", skip1="self.up1(x)")),
+    dict(cell="unet", name="skip added instead of concatenated", visible=True, message="concatenated",
+         code=_UNET.format(decode2="UNetBlock(2 * b, 2 * b)", decode1="UNetBlock(b, b)",
+                           skip2="skip2 + self.up2(x)", skip1="skip1 + self.up1(x)")),
+    dict(cell="unet", name="skip concatenated along the batch axis", visible=True,
+         code=_UNET.format(decode2="UNetBlock(4 * b, 2 * b)", decode1="UNetBlock(2 * b, b)",
+                           skip2="torch.cat([skip2, self.up2(x)], dim=0)",
+                           skip1="torch.cat([skip1, self.up1(x)], dim=0)")),
+    dict(cell="unet", name="the last up-convolution forgotten: output at half size", visible=True,
+         message="input's size", code=_UNET.format(
+             decode2="UNetBlock(4 * b, 2 * b)", decode1="UNetBlock(2 * b, b)",
+             skip2="torch.cat([skip2, self.up2(x)], dim=1)",
+             skip1="torch.cat([F.max_pool2d(skip1, 2), self.up1(x)], dim=1)",
+         ).replace("nn.ConvTranspose2d(2 * b, b, 2, stride=2)", "nn.Conv2d(2 * b, b, 1)")),
+    dict(cell="train_unet", name="the U-Net built but never trained", visible=True, message="0.85", code='''
+def train_unet(images, masks):
     torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 2, 1))
+    return UNet().eval()
 '''),
-    dict(cell="torch_segmenter", name="a strided convolution: scores at half resolution", visible=True, code='''
-def train_torch_segmenter(images, masks):
-    torch.manual_seed(0)
-    return nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(16, 2, 1))
-'''),
+    dict(cell="train_unet", name="model.eval() forgotten: dropout still on", visible=True, message="eval",
+         code=_TRAIN.format(model="UNet()", back="model")),
+    dict(cell="train_unet", name="an FCN (same encoder, no decoder, no skips) trained instead",
+         code=_TRAIN.format(model="nn.Sequential(UNetBlock(3, 8), nn.MaxPool2d(2), UNetBlock(8, 16), nn.MaxPool2d(2),"
+                                  " UNetBlock(16, 32), nn.Conv2d(32, 2, 1),"
+                                  " nn.ConvTranspose2d(2, 2, 8, stride=4, padding=2))", back="model.eval()")),
+    dict(cell="train_unet", name="one epoch instead of five",
+         code=_TRAIN.format(model="UNet()", back="model.eval()").replace("range(5)", "range(1)")),
     dict(cell="keras_segmenter", name="logits with from_logits=False (Keras's default)", visible=True,
          message="0.85", code=_KERAS.format(out="2, 1", logits="", fit="model.fit(images, masks, epochs=3, batch_size=32, verbose=0)")),
     dict(cell="keras_segmenter", name="one sigmoid channel instead of two class scores", visible=True,

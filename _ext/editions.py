@@ -142,12 +142,23 @@ class Problem:
         text = f"{self.page} ({self.location}): {self.kind}: {self.english[:100]!r}"
         if self.kind == "list":
             return text + f"\n    Korean reads as a list item, so the English is shown: write {self.korean[:20]!r} as '5\\. …'"
-        if self.kind == "stale":
+        if self.kind == "stale" and self.before:
             text += f"\n    the English changed: {self.change()[:200]}"
         return text + (f"\n    Korean, translated from older English: {self.korean[:100]!r}" if self.korean else "")
 
 
-def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
+_PREVIOUS = re.compile(r'^#\| msgid "(.*)"\n(?:#.*\n)*msgid "(.*)"$', re.M)
+
+
+def previous_ids(po_path: Path) -> dict[str, str]:
+    """A fuzzy message's old English (``#| msgid``), which Babel writes but does not read back."""
+    from babel.messages.pofile import denormalize
+
+    text = po_path.read_text(encoding="utf-8") if po_path.is_file() else ""
+    return {denormalize(f'"{new}"'): denormalize(f'"{old}"') for old, new in _PREVIOUS.findall(text)}
+
+
+def problems(templates: Path, locale: Path | None = None) -> list[Problem]:
     """Compare each page's English messages with its Korean catalog, in memory (nothing is written).
 
     The catalog is updated against the template as ``sphinx-intl update`` would do it (Babel's fuzzy
@@ -156,6 +167,7 @@ def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
     """
     from babel.messages.pofile import read_po
 
+    locale = locale or LOCALE
     found = []
     for template_path in sorted(templates.rglob("*.pot")):
         page = template_path.relative_to(templates).with_suffix("").as_posix()
@@ -168,13 +180,14 @@ def problems(templates: Path, locale: Path = LOCALE) -> list[Problem]:
         else:
             from babel.messages.catalog import Catalog
             catalog = Catalog(locale=LANGUAGE)
+        written = previous_ids(po_path)
         catalog.update(template, update_header_comment=False)
         for message in catalog:
             if not message.id or not needs_translation(message.id, page):
                 continue
             location = where(*message.locations[0]) if message.locations else "?"
             if message.fuzzy:
-                before = message.previous_id[0] if message.previous_id else ""
+                before = message.previous_id[0] if message.previous_id else written.get(message.id, "")
                 found.append(Problem(page, location, "stale", message.id, message.string, before))
             elif not message.string:
                 found.append(Problem(page, location, "untranslated", message.id))
@@ -196,13 +209,13 @@ def check(templates: Path | None = None) -> list[Problem]:
     return found
 
 
-def share(locale: Path = LOCALE) -> int:
+def share(locale: Path | None = None) -> int:
     """Give an untranslated message the translation its English has on another page (the glossary repeats
     every key-terms box's meanings; a table header recurs); return how many were filled."""
     from babel.messages.pofile import read_po, write_po
 
     catalogs = {}
-    for path in sorted((locale / LANGUAGE / "LC_MESSAGES" / "book").rglob("*.po")):
+    for path in sorted(((locale or LOCALE) / LANGUAGE / "LC_MESSAGES" / "book").rglob("*.po")):
         with path.open("rb") as handle:
             catalogs[path] = read_po(handle)
     known = {m.id: m.string for catalog in catalogs.values() for m in catalog if m.id and m.string and not m.fuzzy}
@@ -238,7 +251,11 @@ def update(pages: list[str] | None = None) -> None:
         if po_path.is_file():
             with po_path.open("rb") as handle:
                 catalog = read_po(handle)
+        written = previous_ids(po_path)
         catalog.update(template, update_header_comment=False)
+        for message in catalog:  # keep the old English of messages that were already fuzzy
+            if message.fuzzy and not message.previous_id and message.id in written:
+                message.previous_id = [written[message.id]]
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as handle:
             write_po(handle, catalog, width=0, ignore_obsolete=True, include_previous=True)

@@ -82,3 +82,19 @@ def test_a_translation_that_markdown_reads_as_a_list_is_named(tmp_path):
     _write(tmp_path / "gettext/book/z.pot", {"5. Loss functions": "", "6. Optimizers": ""}, template=True)
     found = editions.problems(tmp_path / "gettext", tmp_path / "locale")
     assert [(p.kind, p.english) for p in found] == [("list", "5. Loss functions")]
+
+
+def test_a_stale_paragraph_keeps_its_old_english_after_update(tmp_path, monkeypatch):
+    """``update`` writes the old English beside a fuzzy message (``#| msgid``); ``check`` still shows the change."""
+    _write(tmp_path / "locale/ko/LC_MESSAGES/book/x.po", {"The cat sat on the mat by the door.": "고양이"})
+    _write(tmp_path / "gettext/book/x.pot", {"The cat sat on the red mat by the door.": ""}, template=True)
+    monkeypatch.setattr(editions, "LOCALE", tmp_path / "locale")
+    monkeypatch.setattr(editions, "extract", lambda path_output=None: tmp_path / "gettext")
+    monkeypatch.setattr(editions, "share", lambda locale=None: 0)
+    editions.update(["book/x"])
+    po = (tmp_path / "locale/ko/LC_MESSAGES/book/x.po").read_text()
+    assert '#| msgid "The cat sat on the mat by the door."' in po and "#, fuzzy" in po
+    (found,) = editions.problems(tmp_path / "gettext", tmp_path / "locale")
+    assert found.kind == "stale" and found.change() == "+[red]"
+    editions.update(["book/x"])  # a second update keeps it
+    assert '#| msgid "The cat sat on the mat by the door."' in (tmp_path / "locale/ko/LC_MESSAGES/book/x.po").read_text()
